@@ -1,0 +1,7 @@
+//! palisade: a security posture auditor for an organisation's official social media accounts.
+//!
+//! The library holds everything; `main.rs` only parses arguments and maps outcomes to exit codes.
+//! Layout: `model` (inventory, policy, results), `engine` (registry, declarative loader, runner),
+//! `checks` (native checks), `render` (one file per output format), `cli` (one file per subcommand).
+
+pub mod model;

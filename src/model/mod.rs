@@ -1,0 +1,8 @@
+//! The model: the inventory as read, the policy, and the results every renderer shares.
+
+pub mod inventory;
+pub mod policy;
+pub mod results;
+
+pub use inventory::*;
+pub use policy::Policy;

@@ -1,0 +1,249 @@
+//! The one serialisable results model that every renderer reads (`cli.md`, results.json).
+//!
+//! Field order here is the order in results.json; collections are sorted by the runner so two
+//! runs on the same input give byte-identical JSON. New fields may be added; none of the
+//! fields of `cli.md` may be renamed or removed.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::inventory::Severity;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Error,
+    Skipped,
+    Waived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+            Status::Waived => "waived",
+        }
+    }
+    /// Fail and error both count against the posture (an unverifiable control is never a pass).
+    pub fn is_problem(self) -> bool {
+        matches!(self, Status::Fail | Status::Error)
+    }
+}
+
+/// Against a baseline: what happened to one (check, account) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    New,
+    Fixed,
+    Regressed,
+    Unchanged,
+    Removed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Organisation score in [0, 100], one decimal; `null` when nothing was scored.
+    pub score: Option<f64>,
+    pub accounts: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub skipped: usize,
+    pub waived: usize,
+    /// Problems (fail + error) by severity used.
+    #[serde(default)]
+    pub by_severity: BTreeMap<String, usize>,
+    /// Score against the baseline, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_score: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    /// A file name in `../shared/seeds`, or a framework's name.
+    pub source: String,
+    pub section: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckInfo {
+    pub id: String,
+    pub title: String,
+    pub family: String,
+    /// The severity used in this audit (after `policy.severity_overrides`).
+    pub severity: Severity,
+    #[serde(default)]
+    pub default_severity: Option<Severity>,
+    #[serde(default)]
+    pub rationale: String,
+    #[serde(default)]
+    pub remediation: String,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// Guidance requirements (framework → requirement ids) this control serves.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// `builtin` or the path of the definition file.
+    #[serde(default)]
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaiverApplied {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires_on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// What the status would have been without the waiver.
+    pub status_before: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub check_id: String,
+    pub account_id: String,
+    pub status: Status,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(default)]
+    pub evidence: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverApplied>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub id: String,
+    pub platform: String,
+    pub handle: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub status: String,
+    /// Line of the account's entry in the inventory (for SARIF locations).
+    #[serde(default)]
+    pub line: u32,
+    #[serde(default)]
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suspect {
+    pub account_id: String,
+    pub platform: String,
+    pub candidate: String,
+    pub score: f64,
+    pub reasons: Vec<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `suspect`, `allowed`, or a triage state (`confirmed`, `reported`, `taken_down`, `benign`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// A `taken_down` suspect found again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reappeared: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Regression {
+    pub check_id: String,
+    pub account_id: String,
+    pub was: Status,
+    pub now: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaiverNotice {
+    pub check: String,
+    pub account: String,
+    pub approved_by: String,
+    pub expires_on: String,
+    /// `expired`, `unmatched`, `expiring` (within the next quarter) or `active`.
+    pub state: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default)]
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceStatus {
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Family → score (absent when nothing in the family was scored).
+    pub families: BTreeMap<String, Option<f64>>,
+    /// Account id → family → score: the heat map.
+    pub accounts: BTreeMap<String, BTreeMap<String, Option<f64>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditMeta {
+    pub inventory: String,
+    pub inventory_sha256: String,
+    pub checks_run: usize,
+    #[serde(default)]
+    pub online: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+}
+
+/// results.json.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub organisation: String,
+    pub as_of: String,
+    pub summary: Summary,
+    pub checks: Vec<CheckInfo>,
+    pub results: Vec<CheckResult>,
+    #[serde(default)]
+    pub impersonation: Vec<Suspect>,
+    #[serde(default)]
+    pub regressions: Vec<Regression>,
+    #[serde(default)]
+    pub accounts: Vec<AccountInfo>,
+    #[serde(default)]
+    pub scores: Scores,
+    #[serde(default)]
+    pub waivers: Vec<WaiverNotice>,
+    #[serde(default)]
+    pub sources: Vec<SourceStatus>,
+    /// Look-alike handles nobody has registered yet: names to register defensively.
+    #[serde(default)]
+    pub defensive_registrations: Vec<String>,
+    pub meta: AuditMeta,
+}
