@@ -5,3 +5,9 @@
 //! `checks` (native checks), `render` (one file per output format), `cli` (one file per subcommand).
 
 pub mod model;
+pub mod checks;
+pub mod cli;
+pub mod engine;
+pub mod error;
+
+pub use error::{Error, Result};

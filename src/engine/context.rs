@@ -1,0 +1,43 @@
+//! The read-only world a check sees: the validated inventory, the as-of date, facts derived
+//! once (who is a leaver), and evidence gathered before the run (vault, network, impersonation).
+//! Sources fill their slot before the engine runs; the engine itself does no I/O.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::model::{Inventory, Person, PersonStatus};
+
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    pub as_of: Date,
+    people: HashMap<&'a str, &'a Person>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(inventory: &'a Inventory, as_of: Date) -> Self {
+        let people = inventory.people.iter().map(|p| (p.id.as_str(), p)).collect();
+        Context { inventory, as_of, people }
+    }
+
+    pub fn person(&self, id: &str) -> Option<&'a Person> {
+        self.people.get(id).copied()
+    }
+
+    /// `controls.md`: a leaver is a person whose status is `leaver` or whose `left_on` is on or
+    /// before the as-of date.
+    pub fn is_leaver(&self, person: &Person) -> bool {
+        person.status == PersonStatus::Leaver || person.left_on.is_some_and(|d| d <= self.as_of)
+    }
+
+    /// Whole days from `date` to the as-of date (negative when `date` is in the future).
+    pub fn days_since(&self, date: Date) -> i64 {
+        days_between(date, self.as_of)
+    }
+}
+
+/// Whole days from `from` to `to`.
+pub fn days_between(from: Date, to: Date) -> i64 {
+    // Dates in an inventory are bounded by jiff's civil range, so the span in days always fits.
+    to.since(from).map(|s| s.get_days() as i64).unwrap_or(0)
+}

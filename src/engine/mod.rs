@@ -1,0 +1,8 @@
+//! The check engine: definitions (registry), the declarative rule evaluator, the runner.
+//! No I/O and no async here: everything a check needs is in the [`Context`].
+
+pub mod context;
+pub mod outcome;
+
+pub use context::Context;
+pub use outcome::Outcome;
