@@ -16,8 +16,16 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(inventory: &'a Inventory, as_of: Date) -> Self {
-        let people = inventory.people.iter().map(|p| (p.id.as_str(), p)).collect();
-        Context { inventory, as_of, people }
+        let people = inventory
+            .people
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect();
+        Context {
+            inventory,
+            as_of,
+            people,
+        }
     }
 
     pub fn person(&self, id: &str) -> Option<&'a Person> {
@@ -28,6 +36,12 @@ impl<'a> Context<'a> {
     /// before the as-of date.
     pub fn is_leaver(&self, person: &Person) -> bool {
         person.status == PersonStatus::Leaver || person.left_on.is_some_and(|d| d <= self.as_of)
+    }
+
+    /// Whether the published accounts page (read online) lists this account; `None` when the
+    /// page was not read, so the declared `listed_on_website` stands.
+    pub fn listed_override(&self, _account_id: &str) -> Option<bool> {
+        None
     }
 
     /// Whole days from `date` to the as-of date (negative when `date` is in the future).
