@@ -1,15 +1,14 @@
 //! Who holds the keys: ACC-01 (owner), ACC-02/03 (admin counts), ACC-04 (shared passwords).
 
-use std::collections::BTreeSet;
-
 use serde_json::json;
 
 use super::people::who;
 use crate::engine::{Context, Outcome};
 use crate::model::{AccessRole, AccessVia, Account};
 
-/// `controls.md`: admins are access entries with role owner or admin whose person is not a leaver.
-fn admins<'a>(ctx: &Context<'a>, account: &'a Account) -> BTreeSet<&'a str> {
+/// `controls.md`: admins are access entries with role owner or admin whose person is not a
+/// leaver. Entries are counted as written (the contract counts entries, not distinct people).
+fn admins<'a>(ctx: &Context<'a>, account: &'a Account) -> Vec<&'a str> {
     account
         .access
         .iter()

@@ -7,7 +7,9 @@ use crate::error::Diagnostic;
 
 pub fn render(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
-    for d in diags {
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    for d in sorted {
         let head = format!("error[{}]", d.code.as_str());
         if color {
             out.push_str(&format!("{}: {}\n", head.red().bold(), d.message.bold()));
@@ -15,7 +17,8 @@ pub fn render(diags: &[Diagnostic], color: bool) -> String {
             out.push_str(&format!("{head}: {}\n", d.message));
         }
         if d.line > 0 {
-            out.push_str(&format!("  --> {}:{}:{}\n", d.file, d.line, d.column));
+            let pad = " ".repeat(d.line.to_string().len());
+            out.push_str(&format!("{pad}--> {}:{}:{}\n", d.file, d.line, d.column));
             if let Some(s) = &d.snippet {
                 let num = d.line.to_string();
                 let pad = " ".repeat(num.len());
