@@ -14,7 +14,8 @@ const AS_OF: &str = "2026-10-01";
 
 fn audit(path: &Path) -> Report {
     let bytes = std::fs::read(path).expect("fixture readable");
-    let inv = load::parse(&path.display().to_string(), &bytes).unwrap_or_else(|d| panic!("{} is invalid: {d:#?}", path.display()));
+    let inv = load::parse(&path.display().to_string(), &bytes)
+        .unwrap_or_else(|d| panic!("{} is invalid: {d:#?}", path.display()));
     let registry = Registry::builtin().expect("built-in checks load");
     let ctx = Context::new(&inv, AS_OF.parse().expect("date"));
     runner::run(&registry, &ctx)
@@ -31,7 +32,10 @@ fn fixtures() -> Vec<std::path::PathBuf> {
 }
 
 fn check_id(path: &Path) -> String {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     name.split('.').next().unwrap_or_default().to_owned()
 }
 
@@ -44,18 +48,44 @@ fn each_fixture_account_gets_the_status_its_id_names() {
         let mut lines = String::new();
         for acc in &report.accounts {
             let expected = acc.id.split('-').next().unwrap_or_default();
-            let results: Vec<_> = report.results.iter().filter(|r| r.check_id == id && r.account_id == acc.id).collect();
-            assert_eq!(results.len(), 1, "{}: exactly one {id} result for {}", path.display(), acc.id);
+            let results: Vec<_> = report
+                .results
+                .iter()
+                .filter(|r| r.check_id == id && r.account_id == acc.id)
+                .collect();
+            assert_eq!(
+                results.len(),
+                1,
+                "{}: exactly one {id} result for {}",
+                path.display(),
+                acc.id
+            );
             let got = results[0].status.as_str();
             if got != expected {
-                failures.push(format!("{}: {} expected {expected}, got {got}: {}", path.display(), acc.id, results[0].message));
+                failures.push(format!(
+                    "{}: {} expected {expected}, got {got}: {}",
+                    path.display(),
+                    acc.id,
+                    results[0].message
+                ));
             }
-            lines.push_str(&format!("{:<28} {:<8} {}\n", acc.id, got, results[0].message));
+            lines.push_str(&format!(
+                "{:<28} {:<8} {}\n",
+                acc.id, got, results[0].message
+            ));
         }
-        let name = path.file_stem().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         insta::assert_snapshot!(name, lines);
     }
-    assert!(failures.is_empty(), "status mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "status mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// Every built-in control has fixtures that make it pass and fail, and, where the definition
@@ -68,7 +98,9 @@ fn every_control_has_pass_and_fail_fixtures() {
         let id = check_id(&path);
         let report = audit(&path);
         for r in report.results.iter().filter(|r| r.check_id == id) {
-            seen.entry(id.clone()).or_default().push(r.status.as_str().to_owned());
+            seen.entry(id.clone())
+                .or_default()
+                .push(r.status.as_str().to_owned());
         }
     }
     let mut missing = Vec::new();
@@ -81,7 +113,10 @@ fn every_control_has_pass_and_fail_fixtures() {
         }
         if let palisade::engine::definition::Logic::Rule(r) = &c.def.logic {
             if !r.requires.is_empty() && !statuses.iter().any(|s| s == "error") {
-                missing.push(format!("{} can report error but has no `error` fixture", c.def.id));
+                missing.push(format!(
+                    "{} can report error but has no `error` fixture",
+                    c.def.id
+                ));
             }
         }
     }
@@ -92,7 +127,14 @@ fn every_control_has_pass_and_fail_fixtures() {
 #[test]
 fn closed_accounts_are_skipped_by_every_control() {
     let report = audit(Path::new("tests/fixtures/controls/AUTH-01.yaml"));
-    let closed: Vec<_> = report.results.iter().filter(|r| r.account_id == "skipped-closed").collect();
+    let closed: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.account_id == "skipped-closed")
+        .collect();
     assert!(!closed.is_empty());
-    assert!(closed.iter().all(|r| r.status.as_str() == "skipped"), "{closed:#?}");
+    assert!(
+        closed.iter().all(|r| r.status.as_str() == "skipped"),
+        "{closed:#?}"
+    );
 }

@@ -55,12 +55,23 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         }
         ChecksCommand::Explain { id } => {
             let check = registry.get(id).ok_or_else(|| {
-                let hint = crate::model::reader::suggest(
-                    id,
-                    registry.checks.iter().map(|c| c.def.id.as_str()),
-                )
-                .map(|s| format!(" (did you mean {s}?)"))
-                .unwrap_or_default();
+                let family = id
+                    .split('-')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_uppercase();
+                let prefix = format!("{family}-");
+                let same: Vec<&str> = registry
+                    .checks
+                    .iter()
+                    .map(|c| c.def.id.as_str())
+                    .filter(|c| c.starts_with(&prefix))
+                    .collect();
+                let hint = if same.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (that family has {})", same.join(", "))
+                };
                 Error::Usage(format!(
                     "no check has the id `{id}`{hint}; see `palisade checks list`"
                 ))

@@ -142,8 +142,13 @@ fn options() -> serde_saphyr::Options {
     budget.max_anchors = 1_000;
     budget.max_depth = 64;
     budget.max_documents = 1;
+    let mut aliases = serde_saphyr::options::AliasLimits::default();
+    // Enough for a shared `security: *standard` block on thousands of accounts; an alias bomb
+    // stops here instead of expanding exponentially.
+    aliases.max_total_replayed_events = 250_000;
     serde_saphyr::options! {
         budget: Some(budget),
+        alias_limits: aliases,
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
         underscored_numbers_as_strings: true,
