@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod docs;
 pub mod engine;
 pub mod error;
 pub mod model;

@@ -94,8 +94,23 @@ pub fn parse(file: &str, origin: &str, bytes: &[u8]) -> Result<Definition, Vec<D
     }
 }
 
+/// Reads an expression and checks its syntax here, so a CEL mistake is reported together with
+/// every other problem of the file.
 fn expr(cx: &mut Cx, n: &Node, field: &str) -> Option<Expr> {
-    cx.text(n, field).map(|source| Expr { source, loc: n.loc })
+    let e = cx
+        .text(n, field)
+        .map(|source| Expr { source, loc: n.loc })?;
+    thread_local! {
+        static ENV: std::sync::Arc<cel::Env> = super::cel_rule::env();
+    }
+    let file = cx.file.clone();
+    match ENV.with(|env| super::cel_rule::compile(env, &file, &e)) {
+        Ok(_) => Some(e),
+        Err(d) => {
+            cx.error(n.loc, Code::BadCheck, format!("`{field}`: {}", d.message));
+            None
+        }
+    }
 }
 
 fn definition(cx: &mut Cx, root: &Node, origin: &str) -> Option<Definition> {

@@ -1,0 +1,327 @@
+//! The engine as a library: custom definitions from `--checks-dir`, registry invariants, the
+//! generated README table, severity overrides, waivers, the score, and property tests that no
+//! input makes the loader or the engine panic.
+
+use palisade::engine::registry::Registry;
+use palisade::engine::{runner, Context};
+use palisade::model::load;
+use palisade::model::results::{Report, Status};
+use proptest::prelude::*;
+
+fn audit_str(yaml: &str) -> Report {
+    let inv = load::parse("inline.yaml", yaml.as_bytes()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let registry = Registry::builtin().expect("builtin");
+    runner::run(
+        &registry,
+        &Context::new(&inv, "2026-10-01".parse().expect("date")),
+    )
+}
+
+#[test]
+fn builtin_ids_are_unique_and_every_definition_parses() {
+    let r = Registry::builtin().expect("every built-in definition parses and compiles");
+    let mut ids: Vec<_> = r.checks.iter().map(|c| c.def.id.clone()).collect();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "ids unique");
+    for c in &r.checks {
+        assert!(
+            !c.def.references.is_empty(),
+            "{} cites its guidance",
+            c.def.id
+        );
+        assert!(
+            !c.def.requirements.is_empty(),
+            "{} maps to requirements",
+            c.def.id
+        );
+        for refr in &c.def.references {
+            let seeds = std::path::Path::new("../shared/seeds");
+            if seeds.is_dir() {
+                assert!(
+                    seeds.join(&refr.source).is_file(),
+                    "{} cites a seed that exists: {}",
+                    c.def.id,
+                    refr.source
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn readme_controls_table_is_generated_from_the_definitions() {
+    let r = Registry::builtin().expect("builtin");
+    let table = palisade::docs::controls_table(&r);
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    let (start, end) = ("<!-- controls:start -->\n", "<!-- controls:end -->");
+    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
+        panic!("README.md lacks the controls markers")
+    };
+    let current = &readme[a + start.len()..b];
+    if current != table {
+        if std::env::var_os("UPDATE_README").is_some() {
+            let new = format!("{}{table}{}", &readme[..a + start.len()], &readme[b..]);
+            std::fs::write("README.md", new).expect("write README");
+        } else {
+            panic!("README.md's table of controls is stale: run `UPDATE_README=1 cargo test --test engine`");
+        }
+    }
+}
+
+#[test]
+fn custom_checks_dir_adds_a_control_without_recompiling() {
+    let r = Registry::load(&["tests/fixtures/custom-checks/good".into()]).expect("loads");
+    assert!(r.get("ORG-01").is_some());
+    let inv = load::parse(
+        "examples/westmere.yaml",
+        &std::fs::read("examples/westmere.yaml").expect("read"),
+    )
+    .expect("valid");
+    let report = runner::run(&r, &Context::new(&inv, "2026-10-01".parse().expect("date")));
+    let org: Vec<_> = report
+        .results
+        .iter()
+        .filter(|x| x.check_id == "ORG-01")
+        .collect();
+    assert_eq!(org.len(), inv.accounts.len());
+    let by = |id: &str| org.iter().find(|x| x.account_id == id).map(|x| x.status);
+    assert_eq!(by("wm-x-main"), Some(Status::Pass));
+    assert_eq!(by("wm-bsky"), Some(Status::Fail));
+    assert_eq!(by("wm-insta-north"), Some(Status::Skipped));
+    assert_eq!(by("wm-x-old-campaign"), Some(Status::Skipped));
+}
+
+#[test]
+fn an_invalid_custom_check_is_an_input_error_with_locations() {
+    let err = match Registry::load(&["tests/fixtures/custom-checks/bad".into()]) {
+        Err(palisade::Error::Input(d)) => d,
+        _ => panic!("expected input errors"),
+    };
+    let text = palisade::render::diagnostics::render(&err, false);
+    assert!(
+        text.contains("ORG-02.yaml:4:11"),
+        "severity located: {text}"
+    );
+    assert!(text.contains("unknown field `colour`"), "{text}");
+    assert!(text.contains("invalid CEL expression"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_custom_check_may_not_reuse_a_builtin_id() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let src = std::fs::read_to_string("tests/fixtures/custom-checks/good/ORG-01.yaml")
+        .expect("read")
+        .replace("id: ORG-01", "id: AUTH-01");
+    std::fs::write(dir.path().join("x.yaml"), src).expect("write");
+    assert!(matches!(
+        Registry::load(&[dir.path().to_path_buf()]),
+        Err(palisade::Error::Input(_))
+    ));
+}
+
+const ONE: &str = "organisation: {name: W, email_domains: [w.uk]}\npeople: [{id: a, status: active, email: a@w.uk}, {id: b, status: active, email: b@w.uk}]\n";
+
+#[test]
+fn severity_overrides_change_the_result_and_the_catalogue() {
+    let r = audit_str(&format!("{ONE}policy: {{severity_overrides: {{AUTH-01: low}}}}\naccounts: [{{id: x1, platform: x, handle: W, security: {{two_factor: none}}}}]\n"));
+    let res = r
+        .results
+        .iter()
+        .find(|x| x.check_id == "AUTH-01")
+        .expect("result");
+    assert_eq!(res.severity.as_str(), "low");
+    assert_eq!(
+        r.checks
+            .iter()
+            .find(|c| c.id == "AUTH-01")
+            .map(|c| c.severity.as_str()),
+        Some("low")
+    );
+}
+
+#[test]
+fn score_follows_the_weights() {
+    // One account: score = 100 × passed weight / (passed + failed + errored weight).
+    let r = audit_str(&format!(
+        "{ONE}accounts: [{{id: x1, platform: x, handle: W, security: {{two_factor: none}}}}]\n"
+    ));
+    let (mut p, mut t) = (0u32, 0u32);
+    for x in &r.results {
+        let w = x.severity.weight();
+        match x.status {
+            Status::Pass => {
+                p += w;
+                t += w
+            }
+            Status::Fail | Status::Error => t += w,
+            _ => {}
+        }
+    }
+    let expected = (1000.0 * p as f64 / t as f64).round() / 10.0;
+    assert_eq!(r.summary.score, Some(expected));
+    assert_eq!(r.accounts[0].score, Some(expected));
+}
+
+#[test]
+fn waivers_apply_until_expiry_and_unmatched_ones_are_reported() {
+    let base = format!(
+        "{ONE}accounts: [{{id: x1, platform: x, handle: W, security: {{two_factor: none}}}}]\n"
+    );
+    let w = |exp: &str, acc: &str| {
+        format!("{base}waivers: [{{check: AUTH-01, account: '{acc}', reason: r, approved_by: CISO, expires_on: {exp}}}]\n")
+    };
+    let on_day = audit_str(&w("2026-10-01", "x1"));
+    assert_eq!(
+        on_day
+            .results
+            .iter()
+            .find(|x| x.check_id == "AUTH-01")
+            .map(|x| x.status),
+        Some(Status::Waived),
+        "valid through its expiry date"
+    );
+    assert_eq!(on_day.waivers[0].state, "expiring");
+    let star = audit_str(&w("2027-12-01", "*"));
+    assert_eq!(
+        star.results
+            .iter()
+            .find(|x| x.check_id == "AUTH-01")
+            .map(|x| x.status),
+        Some(Status::Waived)
+    );
+    assert_eq!(star.waivers[0].state, "active");
+    let expired = audit_str(&w("2026-09-30", "x1"));
+    assert_eq!(
+        expired
+            .results
+            .iter()
+            .find(|x| x.check_id == "AUTH-01")
+            .map(|x| x.status),
+        Some(Status::Fail)
+    );
+    assert_eq!(expired.waivers[0].state, "expired");
+    let typo = audit_str(&w("2027-01-01", "x2"));
+    assert_eq!(typo.waivers[0].state, "unmatched");
+}
+
+#[test]
+fn a_control_with_no_accounts_still_appears() {
+    let r = audit_str("organisation: {name: W}\naccounts: []\n");
+    assert!(r.results.is_empty());
+    assert_eq!(r.checks.len(), Registry::builtin().expect("b").checks.len());
+    assert_eq!(r.summary.score, None);
+}
+
+#[test]
+fn people_from_hr_csv_merge_and_conflicts_are_errors() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let inv = dir.path().join("inv.yaml");
+    std::fs::write(&inv, "organisation: {name: W, email_domains: [w.uk]}\npeople: [{id: a, name: Ann, status: active}]\naccounts: [{id: x1, platform: x, handle: W, owner: b, access: [{person: b, role: admin}]}]\n").expect("w");
+    let csv = dir.path().join("hr.csv");
+    std::fs::write(
+        &csv,
+        "EmployeeNo,name,email,status,left_on,extra\nb,Bob,bob@w.uk,leaver,2026-09-01,x\n",
+    )
+    .expect("w");
+    let mut cols = std::collections::BTreeMap::new();
+    cols.insert("id".to_owned(), "EmployeeNo".to_owned());
+    let loaded = load::load(&load::Inputs {
+        inventory: &inv,
+        people: Some(&csv),
+        policy: None,
+        people_columns: cols.clone(),
+    })
+    .expect("valid");
+    assert_eq!(loaded.people.len(), 2);
+    std::fs::write(
+        &csv,
+        "EmployeeNo,name,status\na,Anne,active\nb,Bob,leaver\n",
+    )
+    .expect("w");
+    let err = load::load(&load::Inputs {
+        inventory: &inv,
+        people: Some(&csv),
+        policy: None,
+        people_columns: cols,
+    })
+    .expect_err("conflict");
+    let palisade::Error::Input(d) = err else {
+        panic!("input error")
+    };
+    assert!(
+        d.iter()
+            .any(|x| x.message.contains("differs") && x.file.ends_with("hr.csv") && x.line == 2),
+        "{d:#?}"
+    );
+}
+
+fn arb_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("unknown".to_owned()),
+        Just("none".to_owned()),
+        Just("2026-02-29".to_owned()),
+        Just("2026-09-01".to_owned()),
+        Just("a@w.uk".to_owned()),
+        Just("x@gmail.com".to_owned()),
+        "[a-z_]{1,12}",
+        "\\PC{0,20}",
+    ]
+}
+
+fn field(name: &'static str) -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        arb_text().prop_map(move |v| format!(
+            "{name}: {}, ",
+            serde_json::to_string(&v).unwrap_or_default()
+        )),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Whatever the generated inventory holds, loading ends in Ok or diagnostics, and a valid
+    /// one audits without panicking, with one result per (check, account).
+    #[test]
+    fn no_generated_inventory_makes_the_engine_panic(
+        accounts in prop::collection::vec((
+            prop_oneof![Just("x"), Just("facebook"), Just("bluesky"), Just("mastodon"), Just("other"), Just("tiktok")],
+            prop_oneof![Just("W1"), Just("w.example.uk"), Just("w@m.social"), Just("westmere.police"), Just("ww")],
+            field("two_factor"), field("login_alerts"), field("login_email"), field("recovery_phone"), field("password_storage"),
+            field("password_last_changed_on"), field("access_logging"),
+        ), 0..4),
+        status in prop_oneof![Just("active"), Just("dormant"), Just("closed")],
+        last_post in field("last_post_on"),
+        verification in field("verification"),
+        listed in field("listed_on_website"),
+        owner in prop_oneof![Just("owner: a, "), Just(""), Just("owner: b, ")],
+        policy in prop_oneof![Just(""), Just("policy: {max_password_age_days: 30, min_two_factor: passkey, naming: {default: '^W'}}\n")],
+    ) {
+        let mut y = format!("{ONE}{policy}accounts:\n");
+        for (i, (p, h, a, b, c, d, e, f, g)) in accounts.iter().enumerate() {
+            y.push_str(&format!("  - {{id: acc{i}, platform: {p}, handle: '{h}', status: {status}, {owner}{last_post}{verification}{listed}security: {{{a}{b}{c}{d}{e}{f}{g}}}, access: [{{person: a, role: owner, via: shared_password}}], sessions: [{{device: d}}], third_party_apps: [{{name: n}}]}}\n"));
+        }
+        if let Ok(inv) = load::parse("gen.yaml", y.as_bytes()) {
+            let registry = Registry::builtin().expect("builtin");
+            let r = runner::run(&registry, &Context::new(&inv, "2026-10-01".parse().expect("date")));
+            prop_assert_eq!(r.results.len(), registry.checks.len() * inv.accounts.len());
+        }
+    }
+
+    /// The YAML reader never panics on arbitrary bytes.
+    #[test]
+    fn arbitrary_bytes_never_panic_the_loader(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = load::parse("fuzz.yaml", &bytes);
+    }
+
+    /// Arbitrary text in a well-formed shape never panics either.
+    #[test]
+    fn arbitrary_values_never_panic_the_loader(v in "\\PC{0,40}", k in "[a-z_]{1,10}") {
+        let y = format!("organisation: {{name: {v:?}}}\naccounts: [{{id: {v:?}, platform: x, handle: {v:?}, {k}: {v:?}}}]\n");
+        let _ = load::parse("fuzz.yaml", y.as_bytes());
+    }
+}
