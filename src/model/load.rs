@@ -841,15 +841,15 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
             _ => Vec::new(),
         }
     };
-    let field = |node: &Node, key: &str| -> Option<Node> {
+    fn field<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
         match &node.kind {
             Kind::Map(e) => e
                 .iter()
                 .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == key))
-                .map(|(_, v)| v.clone()),
+                .map(|(_, v)| v),
             _ => None,
         }
-    };
+    }
     let scalar = |n: &Node| -> Option<String> {
         match &n.kind {
             Kind::Str(s) => Some(s.clone()),
@@ -870,7 +870,11 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
                     Code::DuplicateId,
                     format!(
                         "duplicate {} id `{id}` (first used at line {})",
-                        &name[..name.len() - 1],
+                        if name == "people" {
+                            "person"
+                        } else {
+                            "account"
+                        },
                         first.line
                     ),
                 );
@@ -902,7 +906,7 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
             ..
         }) = field(acc, "access")
         {
-            for it in &items {
+            for it in items {
                 if let Some(p) = field(it, "person") {
                     check_ref(cx, &p, "access person");
                 }
