@@ -12,12 +12,15 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub as_of: Date,
     people: HashMap<&'a str, &'a Person>,
+    /// Vault facts computed by `vault::assess` before the run; `None` when no vault was given
+    /// (AUTH-07/08/09 are then skipped).
+    pub credentials: Option<crate::vault::Credentials>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(inventory: &'a Inventory, as_of: Date) -> Self {
         let people = inventory.people.iter().map(|p| (p.id.as_str(), p)).collect();
-        Context { inventory, as_of, people }
+        Context { inventory, as_of, people, credentials: None }
     }
 
     pub fn person(&self, id: &str) -> Option<&'a Person> {
