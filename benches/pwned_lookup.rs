@@ -49,14 +49,20 @@ fn hash_of(i: u64, n: u64, low: u32) -> [u8; 40] {
 fn corpus() -> &'static Corpus {
     static CORPUS: OnceLock<Corpus> = OnceLock::new();
     CORPUS.get_or_init(|| {
-        let mb: u64 = std::env::var("PALISADE_BENCH_PWNED_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+        let mb: u64 = std::env::var("PALISADE_BENCH_PWNED_MB")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100);
         let n = (mb * 1_000_000 / APPROX_LINE).max(1);
         let path: PathBuf = std::env::temp_dir().join(format!("palisade-bench-pwned-{mb}mb.txt"));
         let mut rng = 0x9E37_79B9_7F4A_7C15u64;
         let low_of = |rng: &mut u64| (xorshift(rng) >> 32) as u32 & 0x7FFF_FFFF;
         let stamp = path.with_extension("done");
         if !stamp.exists() {
-            let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).expect("create corpus"));
+            let mut w = BufWriter::with_capacity(
+                1 << 20,
+                std::fs::File::create(&path).expect("create corpus"),
+            );
             let mut r = rng;
             for i in 0..n {
                 let h = hash_of(i, n, low_of(&mut r));
@@ -79,7 +85,14 @@ fn corpus() -> &'static Corpus {
                 misses.push(hash_of(i, n, low | 0x8000_0000));
             }
         }
-        eprintln!("pwned corpus: {} ({} lines, {} MB)", path.display(), n, std::fs::metadata(&path).map(|m| m.len() / 1_000_000).unwrap_or(0));
+        eprintln!(
+            "pwned corpus: {} ({} lines, {} MB)",
+            path.display(),
+            n,
+            std::fs::metadata(&path)
+                .map(|m| m.len() / 1_000_000)
+                .unwrap_or(0)
+        );
         Corpus { file, hits, misses }
     })
 }

@@ -7,12 +7,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use jiff::civil::date;
-use palisade::checks::credentials::{vault_password_breach, vault_password_reuse, vault_password_strength};
+use palisade::checks::credentials::{
+    vault_password_breach, vault_password_reuse, vault_password_strength,
+};
 use palisade::engine::{Context, Outcome};
 use palisade::error::{Code, Error};
 use palisade::model::results::Status;
 use palisade::model::*;
-use palisade::vault::{self, BreachSource, BreachStatus, Credentials, EntryMatch, PwnedFile, Vault, VaultOptions};
+use palisade::vault::{
+    self, BreachSource, BreachStatus, Credentials, EntryMatch, PwnedFile, Vault, VaultOptions,
+};
 use secrecy::SecretString;
 use sha1::{Digest, Sha1};
 
@@ -23,7 +27,9 @@ const KDBX_MASTER: &str = "kdbx-Master-Pass-0042";
 const PLANTED: &[&str] = &[WEAK, REUSED, BREACHED, KDBX_MASTER];
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vault").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/vault")
+        .join(name)
 }
 
 fn account(id: &str, platform: Platform, handle: &str) -> Account {
@@ -42,7 +48,10 @@ fn account(id: &str, platform: Platform, handle: &str) -> Account {
         last_access_review_on: None,
         listed_on_website: None,
         verification: None,
-        security: Security { password_storage: Some(PasswordStorage::Vault), ..Default::default() },
+        security: Security {
+            password_storage: Some(PasswordStorage::Vault),
+            ..Default::default()
+        },
         access: vec![],
         third_party_apps: vec![],
         sessions: vec![],
@@ -64,19 +73,27 @@ fn inventory() -> Inventory {
     missing.security.vault_entry = Some("Social/Threads".into());
     Inventory {
         path: "inventory.yaml".into(),
-        organisation: Organisation { name: "Westmere Constabulary".into(), ..Default::default() },
+        organisation: Organisation {
+            name: "Westmere Constabulary".into(),
+            ..Default::default()
+        },
         accounts: vec![x, fb, insta, tiktok, yt, li, missing],
         ..Default::default()
     }
 }
 
 fn sha1_upper(p: &str) -> String {
-    Sha1::digest(p.as_bytes()).iter().map(|b| format!("{b:02X}")).collect()
+    Sha1::digest(p.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
 }
 
 /// A small corpus in the published format: sorted, CRLF, holding `BREACHED` among fillers.
 fn pwned_file(dir: &Path) -> PathBuf {
-    let mut hashes: Vec<(String, u64)> = (0..500u32).map(|i| (sha1_upper(&format!("filler{i}")), u64::from(i) + 1)).collect();
+    let mut hashes: Vec<(String, u64)> = (0..500u32)
+        .map(|i| (sha1_upper(&format!("filler{i}")), u64::from(i) + 1))
+        .collect();
     hashes.push((sha1_upper(BREACHED), 4242));
     hashes.sort();
     let path = dir.join("pwned-passwords-sha1-ordered-by-hash.txt");
@@ -98,9 +115,24 @@ fn kdbx_file(dir: &Path, key_file: Option<&Path>) -> PathBuf {
         let mut social = root.add_group();
         social.name = "Social".into();
         for (title, user, pass, url) in [
-            ("X WestmerePolice", "socialmedia@westmere.police.uk", WEAK, "https://x.com/login"),
-            ("Facebook page", "socialmedia@westmere.police.uk", REUSED, "https://www.facebook.com/WestmerePolice"),
-            ("Instagram", "westmere_police", BREACHED, "https://www.instagram.com/accounts/login/"),
+            (
+                "X WestmerePolice",
+                "socialmedia@westmere.police.uk",
+                WEAK,
+                "https://x.com/login",
+            ),
+            (
+                "Facebook page",
+                "socialmedia@westmere.police.uk",
+                REUSED,
+                "https://www.facebook.com/WestmerePolice",
+            ),
+            (
+                "Instagram",
+                "westmere_police",
+                BREACHED,
+                "https://www.instagram.com/accounts/login/",
+            ),
         ] {
             let mut e = social.add_entry();
             e.set_unprotected(fields::TITLE, title);
@@ -121,7 +153,9 @@ fn kdbx_file(dir: &Path, key_file: Option<&Path>) -> PathBuf {
     }
     let mut key = DatabaseKey::new().with_password(KDBX_MASTER);
     if let Some(kf) = key_file {
-        key = key.with_keyfile(&mut std::fs::File::open(kf).unwrap()).unwrap();
+        key = key
+            .with_keyfile(&mut std::fs::File::open(kf).unwrap())
+            .unwrap();
     }
     let path = dir.join("vault.kdbx");
     let mut out = std::fs::File::create(&path).unwrap();
@@ -130,16 +164,27 @@ fn kdbx_file(dir: &Path, key_file: Option<&Path>) -> PathBuf {
 }
 
 fn opts_with(password: &str) -> VaultOptions {
-    VaultOptions { password: Some(SecretString::from(password.to_string())), no_prompt: true, ..Default::default() }
+    VaultOptions {
+        password: Some(SecretString::from(password.to_string())),
+        no_prompt: true,
+        ..Default::default()
+    }
 }
 
 fn no_prompt() -> VaultOptions {
-    VaultOptions { no_prompt: true, ..Default::default() }
+    VaultOptions {
+        no_prompt: true,
+        ..Default::default()
+    }
 }
 
 fn run(ctx: &Context, id: &str) -> [Outcome; 3] {
     let acc = ctx.inventory.accounts.iter().find(|a| a.id == id).unwrap();
-    [vault_password_strength(ctx, acc), vault_password_reuse(ctx, acc), vault_password_breach(ctx, acc)]
+    [
+        vault_password_strength(ctx, acc),
+        vault_password_reuse(ctx, acc),
+        vault_password_breach(ctx, acc),
+    ]
 }
 
 fn statuses(ctx: &Context, id: &str) -> [Status; 3] {
@@ -148,7 +193,10 @@ fn statuses(ctx: &Context, id: &str) -> [Status; 3] {
 
 fn assert_no_secret(text: &str, what: &str) {
     for p in PLANTED {
-        assert!(!text.contains(p), "{what} contains a planted password: {text}");
+        assert!(
+            !text.contains(p),
+            "{what} contains a planted password: {text}"
+        );
     }
 }
 
@@ -190,8 +238,15 @@ fn check_all(vault: &Vault, passkey: bool) {
     // Matched by URL; reused by a personal entry.
     assert_eq!(statuses(&ctx, "wm-fb"), [Pass, Fail, Pass]);
     let [_, reuse, _] = run(&ctx, "wm-fb");
-    assert!(reuse.message.contains("Personal/old forum"), "{}", reuse.message);
-    assert_eq!(reuse.evidence["shared_with_entries"][0], "Personal/old forum");
+    assert!(
+        reuse.message.contains("Personal/old forum"),
+        "{}",
+        reuse.message
+    );
+    assert_eq!(
+        reuse.evidence["shared_with_entries"][0],
+        "Personal/old forum"
+    );
 
     // Matched by platform URL + username; breached.
     assert_eq!(statuses(&ctx, "wm-insta"), [Pass, Pass, Fail]);
@@ -208,10 +263,17 @@ fn check_all(vault: &Vault, passkey: bool) {
     // No entry although stored in the vault: error once, then skipped.
     assert_eq!(statuses(&ctx, "wm-linkedin"), [Error, Skipped, Skipped]);
     let [e, ..] = run(&ctx, "wm-linkedin");
-    assert!(e.message.contains("no vault entry matches"), "{}", e.message);
+    assert!(
+        e.message.contains("no vault entry matches"),
+        "{}",
+        e.message
+    );
     // vault_entry names an entry that is not there.
     assert_eq!(statuses(&ctx, "wm-threads"), [Error, Skipped, Skipped]);
-    assert!(matches!(creds.per_account["wm-threads"].entry, EntryMatch::NamedEntryMissing { .. }));
+    assert!(matches!(
+        creds.per_account["wm-threads"].entry,
+        EntryMatch::NamedEntryMissing { .. }
+    ));
 
     assert_nothing_leaks(vault, &creds, &ctx);
 }
@@ -257,7 +319,10 @@ fn keepass_kdbx4() {
     let v = vault::load_vault(&path, &opts_with(KDBX_MASTER)).unwrap();
     assert_eq!(v.format, vault::VaultFormat::Keepass);
     let paths: Vec<String> = v.entries.iter().map(|e| e.path()).collect();
-    assert!(paths.contains(&"Social/X WestmerePolice".to_string()), "{paths:?}");
+    assert!(
+        paths.contains(&"Social/X WestmerePolice".to_string()),
+        "{paths:?}"
+    );
     check_all(&v, false);
 }
 
@@ -269,7 +334,10 @@ fn keepass_detected_by_content_and_with_key_file() {
     let path = kdbx_file(dir.path(), Some(&kf));
     let renamed = dir.path().join("export.bin");
     std::fs::rename(&path, &renamed).unwrap();
-    let opts = VaultOptions { key_file: Some(kf.clone()), ..opts_with(KDBX_MASTER) };
+    let opts = VaultOptions {
+        key_file: Some(kf.clone()),
+        ..opts_with(KDBX_MASTER)
+    };
     let v = vault::load_vault(&renamed, &opts).unwrap();
     assert_eq!(v.format, vault::VaultFormat::Keepass);
     // The key file is required.
@@ -284,7 +352,9 @@ fn wrong_keepass_password_is_an_input_error_without_the_password() {
     let tried = "Wrong-Guess-Planted-77";
     let err = vault::load_vault(&path, &opts_with(tried)).unwrap_err();
     assert_eq!(err.exit_code(), 2);
-    let Error::Input(diags) = &err else { panic!("not an input error: {err:?}") };
+    let Error::Input(diags) = &err else {
+        panic!("not an input error: {err:?}")
+    };
     assert_eq!(diags[0].code, Code::BadVault);
     assert!(diags[0].message.contains("wrong"), "{}", diags[0].message);
     let all = format!("{err} {err:?} {}", diags[0]);
@@ -308,7 +378,11 @@ fn malformed_json_error_does_not_quote_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("bw.json");
     // serde_json's own message would quote this string ("invalid type: string ...").
-    std::fs::write(&p, format!(r#"{{"items":[{{"type":1,"login":{{"uris":"{WEAK}"}}}}]}}"#)).unwrap();
+    std::fs::write(
+        &p,
+        format!(r#"{{"items":[{{"type":1,"login":{{"uris":"{WEAK}"}}}}]}}"#),
+    )
+    .unwrap();
     let err = vault::load_vault(&p, &no_prompt()).unwrap_err();
     let Error::Input(d) = &err else { panic!() };
     assert_eq!(d[0].code, Code::BadVault);
@@ -330,7 +404,10 @@ fn bad_csv_and_missing_file_are_input_errors() {
     let mut bytes = b"name,password\nx,".to_vec();
     bytes.extend_from_slice(&[0xff, 0xfe, b'\n']);
     std::fs::write(&p, bytes).unwrap();
-    assert_eq!(vault::load_vault(&p, &no_prompt()).unwrap_err().exit_code(), 2);
+    assert_eq!(
+        vault::load_vault(&p, &no_prompt()).unwrap_err().exit_code(),
+        2
+    );
     let err = vault::load_vault(&dir.path().join("absent.json"), &no_prompt()).unwrap_err();
     assert_eq!(err.exit_code(), 2);
 }
@@ -358,7 +435,14 @@ fn breach_skipped_without_a_corpus_and_closed_accounts_skipped() {
     let creds = vault::assess(&inv, &v, BreachSource::None);
     let mut ctx = Context::new(&inv, date(2026, 10, 1));
     ctx.credentials = Some(creds);
-    assert_eq!(statuses(&ctx, "wm-insta"), [Status::Pass, Status::Pass, Status::Skipped]);
+    assert_eq!(
+        statuses(&ctx, "wm-insta"),
+        [Status::Pass, Status::Pass, Status::Skipped]
+    );
+    assert_eq!(
+        statuses(&ctx, "wm-tiktok"),
+        [Status::Pass, Status::Pass, Status::Skipped]
+    );
     assert_eq!(statuses(&ctx, "wm-fb"), [Status::Skipped; 3]);
 }
 
@@ -370,7 +454,11 @@ fn org_and_handle_words_make_a_password_weak() {
     let s = creds.per_account["wm-x-main"].strength.clone().unwrap();
     assert!(s.score <= 2, "Westmere2024! scored {}", s.score);
     let strong = creds.per_account["wm-fb"].strength.clone().unwrap();
-    assert!(strong.score >= 3, "a random passphrase scored {}", strong.score);
+    assert!(
+        strong.score >= 3,
+        "a random passphrase scored {}",
+        strong.score
+    );
 }
 
 #[test]
@@ -379,8 +467,14 @@ fn same_entry_for_two_accounts_is_reuse() {
     inv.accounts[2].security.vault_entry = Some("Social/X WestmerePolice".into());
     let v = vault::load_vault(&data("bitwarden.json"), &no_prompt()).unwrap();
     let creds = vault::assess(&inv, &v, BreachSource::None);
-    assert_eq!(creds.per_account["wm-x-main"].reuse.accounts, vec!["wm-insta"]);
-    assert_eq!(creds.per_account["wm-insta"].reuse.accounts, vec!["wm-x-main"]);
+    assert_eq!(
+        creds.per_account["wm-x-main"].reuse.accounts,
+        vec!["wm-insta"]
+    );
+    assert_eq!(
+        creds.per_account["wm-insta"].reuse.accounts,
+        vec!["wm-x-main"]
+    );
 }
 
 #[test]
@@ -398,7 +492,9 @@ fn ambiguous_entries_are_an_error_not_a_guess() {
     let mut inv2 = inventory();
     inv2.accounts[0].security.vault_entry = None;
     let creds = vault::assess(&inv2, &v, BreachSource::None);
-    assert!(matches!(&creds.per_account["wm-x-main"].entry, EntryMatch::Ambiguous { candidates } if candidates.len() == 2));
+    assert!(
+        matches!(&creds.per_account["wm-x-main"].entry, EntryMatch::Ambiguous { candidates } if candidates.len() == 2)
+    );
 }
 
 // ---- the offline corpus ----
@@ -411,7 +507,11 @@ fn pwned_file_binary_search_finds_every_line_and_no_other() {
     for (sep, name) in [("\n", "lf.txt"), ("\r\n", "crlf.txt")] {
         let path = dir.path().join(name);
         // Lower-case hex and no trailing newline on the last line are tolerated.
-        let body: Vec<String> = lines.iter().enumerate().map(|(i, h)| format!("{}:{}", h.to_lowercase(), i + 1)).collect();
+        let body: Vec<String> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, h)| format!("{}:{}", h.to_lowercase(), i + 1))
+            .collect();
         std::fs::write(&path, body.join(sep)).unwrap();
         let f = PwnedFile::open(&path).unwrap();
         for (i, h) in lines.iter().enumerate() {
@@ -432,10 +532,18 @@ fn not_a_pwned_file_is_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("ntlm.txt");
     std::fs::write(&p, "8846F7EAEE8FB117AD06BDD830B7586C:3\n").unwrap();
-    assert_eq!(BreachSource::Offline(p.clone()).validate().unwrap_err().exit_code(), 2);
+    assert_eq!(
+        BreachSource::Offline(p.clone())
+            .validate()
+            .unwrap_err()
+            .exit_code(),
+        2
+    );
     std::fs::write(&p, "").unwrap();
     assert!(PwnedFile::open(&p).is_err());
-    assert!(BreachSource::Offline(dir.path().join("none")).validate().is_err());
+    assert!(BreachSource::Offline(dir.path().join("none"))
+        .validate()
+        .is_err());
 }
 
 #[test]
@@ -471,7 +579,11 @@ fn range_server(answers: Vec<(String, String)>) -> (String, Arc<Mutex<Vec<Seen>>
             if reader.read_line(&mut request_line).is_err() {
                 continue;
             }
-            let path = request_line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
             let (mut padding, mut user_agent) = (false, String::new());
             loop {
                 let mut h = String::new();
@@ -487,9 +599,21 @@ fn range_server(answers: Vec<(String, String)>) -> (String, Arc<Mutex<Vec<Seen>>
                 }
             }
             let prefix = path.strip_prefix("/range/").unwrap_or("");
-            let body = answers.iter().find(|(p, _)| p == prefix).map(|(_, b)| b.clone()).unwrap_or_default();
-            log.lock().unwrap().push(Seen { path, padding, user_agent });
-            let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            let body = answers
+                .iter()
+                .find(|(p, _)| p == prefix)
+                .map(|(_, b)| b.clone())
+                .unwrap_or_default();
+            log.lock().unwrap().push(Seen {
+                path,
+                padding,
+                user_agent,
+            });
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
             let _ = stream.flush();
             let mut sink = [0u8; 16];
             let _ = stream.read(&mut sink);
@@ -503,15 +627,30 @@ fn online_range_api_sends_five_hex_characters_with_padding() {
     let breached = sha1_upper(BREACHED);
     let weak = sha1_upper(WEAK);
     let answers = vec![
-        (breached[..5].to_string(), format!("00000000000000000000000000000000001:3\r\n{}:4242\r\n", &breached[5..])),
+        (
+            breached[..5].to_string(),
+            format!(
+                "00000000000000000000000000000000001:3\r\n{}:4242\r\n",
+                &breached[5..]
+            ),
+        ),
         // The weak password's suffix only as a padding line (count 0): not a breach.
-        (weak[..5].to_string(), format!("{}:0\r\nFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0\r\n", &weak[5..])),
+        (
+            weak[..5].to_string(),
+            format!(
+                "{}:0\r\nFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0\r\n",
+                &weak[5..]
+            ),
+        ),
     ];
     let (base, seen) = range_server(answers);
     let v = vault::load_vault(&data("bitwarden.json"), &no_prompt()).unwrap();
     let inv = inventory();
     let creds = vault::assess(&inv, &v, BreachSource::Online { base_url: base });
-    assert_eq!(creds.per_account["wm-insta"].breach, BreachStatus::Found { count: 4242 });
+    assert_eq!(
+        creds.per_account["wm-insta"].breach,
+        BreachStatus::Found { count: 4242 }
+    );
     assert_eq!(creds.per_account["wm-x-main"].breach, BreachStatus::Clean);
     assert_eq!(creds.per_account["wm-fb"].breach, BreachStatus::Clean);
 
@@ -529,7 +668,12 @@ fn online_range_api_sends_five_hex_characters_with_padding() {
             assert!(!s.path.contains(&sha1_upper(p)[5..]));
         }
     }
-    assert!(seen.iter().filter(|s| s.path.ends_with(forum_prefix)).count() <= 1);
+    assert!(
+        seen.iter()
+            .filter(|s| s.path.ends_with(forum_prefix))
+            .count()
+            <= 1
+    );
 
     let mut ctx = Context::new(&inv, date(2026, 10, 1));
     ctx.credentials = Some(creds.clone());
@@ -540,10 +684,20 @@ fn online_range_api_sends_five_hex_characters_with_padding() {
 #[test]
 fn unreachable_range_api_is_an_error_result() {
     // A port that was free a moment ago: nothing listens there.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let v = vault::load_vault(&data("bitwarden.json"), &no_prompt()).unwrap();
     let inv = inventory();
-    let creds = vault::assess(&inv, &v, BreachSource::Online { base_url: format!("http://127.0.0.1:{port}") });
+    let creds = vault::assess(
+        &inv,
+        &v,
+        BreachSource::Online {
+            base_url: format!("http://127.0.0.1:{port}"),
+        },
+    );
     let mut ctx = Context::new(&inv, date(2026, 10, 1));
     ctx.credentials = Some(creds);
     let [_, _, o] = run(&ctx, "wm-insta");
@@ -554,5 +708,10 @@ fn unreachable_range_api_is_an_error_result() {
 #[test]
 fn online_source_reads_the_environment_default() {
     let src = BreachSource::online(Some("http://127.0.0.1:9"));
-    assert_eq!(src, BreachSource::Online { base_url: "http://127.0.0.1:9".into() });
+    assert_eq!(
+        src,
+        BreachSource::Online {
+            base_url: "http://127.0.0.1:9".into()
+        }
+    );
 }

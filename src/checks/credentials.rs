@@ -31,7 +31,9 @@ fn matched<'c>(ctx: &'c Context, account: &Account) -> Result<&'c AccountCredent
     let cred = facts(ctx, account)?;
     match &cred.entry {
         EntryMatch::Matched { .. } => Ok(cred),
-        _ => Err(Outcome::skip("no vault entry matched this account (see AUTH-07)")),
+        _ => Err(Outcome::skip(
+            "no vault entry matched this account (see AUTH-07)",
+        )),
     }
 }
 
@@ -51,11 +53,15 @@ pub fn vault_password_strength(ctx: &Context, account: &Account) -> Outcome {
     match &cred.entry {
         EntryMatch::Matched { .. } => {}
         _ if account.security.password_storage == Some(PasswordStorage::Smmp) => {
-            return Outcome::skip("the password is held by the social media management platform, not the vault");
+            return Outcome::skip(
+                "the password is held by the social media management platform, not the vault",
+            );
         }
         EntryMatch::NamedEntryMissing { name } => {
-            return Outcome::error(format!("security.vault_entry names \"{name}\", which is not in the vault"))
-                .with_evidence(json!({"vault_entry": name}));
+            return Outcome::error(format!(
+                "security.vault_entry names \"{name}\", which is not in the vault"
+            ))
+            .with_evidence(json!({"vault_entry": name}));
         }
         EntryMatch::Ambiguous { candidates } => {
             return Outcome::error(format!(
@@ -73,7 +79,8 @@ pub fn vault_password_strength(ctx: &Context, account: &Account) -> Outcome {
     let min = ctx.inventory.policy.min_password_score;
     let Some(s) = &cred.strength else {
         return if cred.passkey {
-            Outcome::pass("the vault entry holds a passkey and no password").with_evidence(entry_evidence(cred))
+            Outcome::pass("the vault entry holds a passkey and no password")
+                .with_evidence(entry_evidence(cred))
         } else {
             Outcome::error("the vault entry has no password").with_evidence(entry_evidence(cred))
         };
@@ -87,9 +94,16 @@ pub fn vault_password_strength(ctx: &Context, account: &Account) -> Outcome {
         obj.insert("suggestions".into(), json!(s.suggestions));
     }
     if s.score < min {
-        let why = s.warning.as_deref().map(|w| format!(": {w}")).unwrap_or_default();
-        Outcome::fail(format!("the vault password scores {} of 4, below the policy's {min}{why}", s.score))
-            .with_evidence(evidence)
+        let why = s
+            .warning
+            .as_deref()
+            .map(|w| format!(": {w}"))
+            .unwrap_or_default();
+        Outcome::fail(format!(
+            "the vault password scores {} of 4, below the policy's {min}{why}",
+            s.score
+        ))
+        .with_evidence(evidence)
     } else {
         Outcome::pass(format!("the vault password scores {} of 4", s.score)).with_evidence(evidence)
     }
@@ -109,17 +123,31 @@ pub fn vault_password_reuse(ctx: &Context, account: &Account) -> Outcome {
         obj.insert("shared_with_entries".into(), json!(cred.reuse.entries));
     }
     if !cred.reuse.is_reused() {
-        return Outcome::pass("the password is used by no other account or vault entry").with_evidence(evidence);
+        return Outcome::pass("the password is used by no other account or vault entry")
+            .with_evidence(evidence);
     }
     let mut who = Vec::new();
     if !cred.reuse.accounts.is_empty() {
         who.push(format!("account(s) {}", cred.reuse.accounts.join(", ")));
     }
     if !cred.reuse.entries.is_empty() {
-        let quoted: Vec<String> = cred.reuse.entries.iter().map(|e| format!("\"{e}\"")).collect();
-        who.push(format!("vault entr{} {}", if quoted.len() == 1 { "y" } else { "ies" }, quoted.join(", ")));
+        let quoted: Vec<String> = cred
+            .reuse
+            .entries
+            .iter()
+            .map(|e| format!("\"{e}\""))
+            .collect();
+        who.push(format!(
+            "vault entr{} {}",
+            if quoted.len() == 1 { "y" } else { "ies" },
+            quoted.join(", ")
+        ));
     }
-    Outcome::fail(format!("the password is also used by {}", who.join(" and "))).with_evidence(evidence)
+    Outcome::fail(format!(
+        "the password is also used by {}",
+        who.join(" and ")
+    ))
+    .with_evidence(evidence)
 }
 
 pub fn vault_password_breach(ctx: &Context, account: &Account) -> Outcome {
@@ -127,8 +155,16 @@ pub fn vault_password_breach(ctx: &Context, account: &Account) -> Outcome {
         Ok(c) => c,
         Err(o) => return o,
     };
+    let Some(source) = ctx
+        .credentials
+        .as_ref()
+        .and_then(|c| c.breach_source.clone())
+    else {
+        return Outcome::skip(
+            "no breach corpus given (--pwned-file, or --online for Pwned Passwords)",
+        );
+    };
     let mut evidence = entry_evidence(cred);
-    let source = ctx.credentials.as_ref().map(|c| c.breach_source.clone()).unwrap_or_default();
     if let Some(obj) = evidence.as_object_mut() {
         obj.insert("source".into(), json!(source));
     }
@@ -139,15 +175,16 @@ pub fn vault_password_breach(ctx: &Context, account: &Account) -> Outcome {
         BreachStatus::NotChecked { .. } => {
             Outcome::skip("no breach corpus given (--pwned-file, or --online for Pwned Passwords)")
         }
-        BreachStatus::Clean => {
-            Outcome::pass("the password is not in the Pwned Passwords corpus").with_evidence(evidence)
-        }
+        BreachStatus::Clean => Outcome::pass("the password is not in the Pwned Passwords corpus")
+            .with_evidence(evidence),
         BreachStatus::Found { count } => {
             if let Some(obj) = evidence.as_object_mut() {
                 obj.insert("breach_count".into(), json!(count));
             }
-            Outcome::fail(format!("the password appears {count} time(s) in known data breaches; change it now"))
-                .with_evidence(evidence)
+            Outcome::fail(format!(
+                "the password appears {count} time(s) in known data breaches; change it now"
+            ))
+            .with_evidence(evidence)
         }
         BreachStatus::Failed { reason } => Outcome::error(reason.clone()).with_evidence(evidence),
     }

@@ -21,8 +21,8 @@ pub struct Credentials {
     pub format: VaultFormat,
     /// Number of login entries read.
     pub entries: usize,
-    /// Where breaches were looked up (`none` without a corpus).
-    pub breach_source: String,
+    /// Where breaches were looked up; `None` without a corpus (AUTH-09 skipped).
+    pub breach_source: Option<String>,
     /// By account id; every inventory account has one.
     pub per_account: BTreeMap<String, AccountCredential>,
 }
@@ -44,10 +44,17 @@ pub struct AccountCredential {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum EntryMatch {
-    Matched { path: String, by: MatchedBy },
+    Matched {
+        path: String,
+        by: MatchedBy,
+    },
     /// The inventory's `security.vault_entry` names an entry the vault does not have.
-    NamedEntryMissing { name: String },
-    Ambiguous { candidates: Vec<String> },
+    NamedEntryMissing {
+        name: String,
+    },
+    Ambiguous {
+        candidates: Vec<String>,
+    },
     NoMatch,
 }
 
@@ -110,11 +117,19 @@ pub fn assess(inv: &Inventory, vault: &Vault, breach: BreachSource) -> Credentia
 
     let mut per_account = BTreeMap::new();
     for account in &inv.accounts {
-        let m = matches.by_account.get(&account.id).cloned().unwrap_or(AccountMatch::NoMatch);
+        let m = matches
+            .by_account
+            .get(&account.id)
+            .cloned()
+            .unwrap_or(AccountMatch::NoMatch);
         let cred = match m {
             AccountMatch::Entry(i, by) => {
-                let Some(entry) = vault.entries.get(i) else { continue };
-                let strength = entry.password().map(|p| strength(p.expose_secret(), inv, account));
+                let Some(entry) = vault.entries.get(i) else {
+                    continue;
+                };
+                let strength = entry
+                    .password()
+                    .map(|p| strength(p.expose_secret(), inv, account));
                 // Same entry shared by several accounts counts as reuse too.
                 let mut same: BTreeSet<usize> = BTreeSet::from([i]);
                 if let Some(f) = entry.fingerprint() {
@@ -123,7 +138,11 @@ pub fn assess(inv: &Inventory, vault: &Vault, breach: BreachSource) -> Credentia
                 let mut reuse = Reuse::default();
                 for j in same {
                     match accounts_of_entry.get(&j) {
-                        Some(ids) => reuse.accounts.extend(ids.iter().filter(|a| **a != account.id).map(|a| a.to_string())),
+                        Some(ids) => reuse.accounts.extend(
+                            ids.iter()
+                                .filter(|a| **a != account.id)
+                                .map(|a| a.to_string()),
+                        ),
                         None if j != i => reuse.entries.push(vault.entries[j].path()),
                         None => {}
                     }
@@ -131,11 +150,19 @@ pub fn assess(inv: &Inventory, vault: &Vault, breach: BreachSource) -> Credentia
                 reuse.accounts.sort();
                 reuse.accounts.dedup();
                 reuse.entries.sort();
-                let breach = breaches.per_entry.get(&i).cloned().unwrap_or(BreachStatus::NotChecked {
-                    reason: "the vault entry has no password".into(),
-                });
+                let breach =
+                    breaches
+                        .per_entry
+                        .get(&i)
+                        .cloned()
+                        .unwrap_or(BreachStatus::NotChecked {
+                            reason: "the vault entry has no password".into(),
+                        });
                 AccountCredential {
-                    entry: EntryMatch::Matched { path: entry.path(), by },
+                    entry: EntryMatch::Matched {
+                        path: entry.path(),
+                        by,
+                    },
                     has_password: entry.has_password(),
                     passkey: entry.passkey,
                     strength,
@@ -155,7 +182,9 @@ pub fn assess(inv: &Inventory, vault: &Vault, breach: BreachSource) -> Credentia
                     passkey: false,
                     strength: None,
                     reuse: Reuse::default(),
-                    breach: BreachStatus::NotChecked { reason: "no vault entry matched".into() },
+                    breach: BreachStatus::NotChecked {
+                        reason: "no vault entry matched".into(),
+                    },
                 }
             }
         };
@@ -166,7 +195,7 @@ pub fn assess(inv: &Inventory, vault: &Vault, breach: BreachSource) -> Credentia
         vault: vault.path.display().to_string(),
         format: vault.format,
         entries: vault.entries.len(),
-        breach_source: breaches.source,
+        breach_source: (breach != BreachSource::None).then_some(breaches.source),
         per_account,
     }
 }
@@ -182,7 +211,9 @@ fn strength(password: &str, inv: &Inventory, account: &Account) -> Strength {
         score: u8::from(entropy.score()),
         guesses_log10: (entropy.guesses_log10() * 100.0).round() / 100.0,
         warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
-        suggestions: feedback.map(|f| f.suggestions().iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+        suggestions: feedback
+            .map(|f| f.suggestions().iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -191,13 +222,22 @@ fn strength(password: &str, inv: &Inventory, account: &Account) -> Strength {
 pub(crate) fn user_inputs(inv: &Inventory, account: &Account) -> Vec<String> {
     let mut out = BTreeSet::new();
     let handle = account.handle.trim_start_matches('@');
-    let whole = [Some(inv.organisation.name.as_str()), Some(handle), account.display_name.as_deref()];
+    let whole = [
+        Some(inv.organisation.name.as_str()),
+        Some(handle),
+        account.display_name.as_deref(),
+    ];
     for text in whole.into_iter().flatten() {
         if text.trim().is_empty() {
             continue;
         }
         out.insert(text.trim().to_lowercase());
-        out.insert(text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase());
+        out.insert(
+            text.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase(),
+        );
         for w in split_words(text) {
             if w.chars().count() >= 3 {
                 out.insert(w.to_lowercase());
@@ -215,7 +255,9 @@ fn split_words(text: &str) -> Vec<String> {
     for c in text.chars() {
         let boundary = match prev {
             _ if !c.is_alphanumeric() => true,
-            Some(p) => (p.is_lowercase() && c.is_uppercase()) || (p.is_alphabetic() != c.is_alphabetic()),
+            Some(p) => {
+                (p.is_lowercase() && c.is_uppercase()) || (p.is_alphabetic() != c.is_alphabetic())
+            }
             None => false,
         };
         if boundary && !cur.is_empty() {
@@ -237,8 +279,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn user_inputs_lower_the_score_of_an_organisation_password() {
+        let inv = Inventory {
+            organisation: crate::model::Organisation {
+                name: "Westmere Constabulary".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let inputs = ["westmere", "constabulary"];
+        let with = zxcvbn::zxcvbn("Westmere2024!", &inputs);
+        let without = zxcvbn::zxcvbn("Westmere2024!", &[]);
+        assert!(with.guesses() < without.guesses());
+        let words = inv
+            .organisation
+            .name
+            .split(' ')
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>();
+        assert!(words.iter().all(|w| inputs.contains(&w.as_str())));
+    }
+
+    #[test]
     fn words_split_on_case_digits_and_punctuation() {
-        assert_eq!(split_words("WestmerePolice_HQ2024"), vec!["Westmere", "Police", "HQ", "2024"]);
-        assert_eq!(split_words("Westmere Constabulary"), vec!["Westmere", "Constabulary"]);
+        assert_eq!(
+            split_words("WestmerePolice_HQ2024"),
+            vec!["Westmere", "Police", "HQ", "2024"]
+        );
+        assert_eq!(
+            split_words("Westmere Constabulary"),
+            vec!["Westmere", "Constabulary"]
+        );
     }
 }

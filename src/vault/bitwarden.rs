@@ -66,11 +66,18 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<RawEntry>, Error> {
     // position and category are reported.
     let export: Export = serde_json::from_slice(bytes).map_err(|e| {
         let what = match e.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "is not valid JSON",
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                "is not valid JSON"
+            }
             serde_json::error::Category::Data => "does not have the shape of a Bitwarden export",
             serde_json::error::Category::Io => "could not be read",
         };
-        bad_vault(path, e.line() as u32, e.column() as u32, format!("the vault {what}"))
+        bad_vault(
+            path,
+            e.line() as u32,
+            e.column() as u32,
+            format!("the vault {what}"),
+        )
     })?;
     if export.encrypted {
         return Err(bad_vault(
@@ -80,7 +87,8 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<RawEntry>, Error> {
             "this is an encrypted Bitwarden export; export the vault as unencrypted JSON into a protected location, audit, then delete it",
         ));
     }
-    let folders: HashMap<String, String> = export.folders.into_iter().map(|f| (f.id, f.name)).collect();
+    let folders: HashMap<String, String> =
+        export.folders.into_iter().map(|f| (f.id, f.name)).collect();
     Ok(export
         .items
         .into_iter()
@@ -91,7 +99,12 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<RawEntry>, Error> {
                 folder: i.folder_id.and_then(|id| folders.get(&id).cloned()),
                 name: i.name.unwrap_or_default(),
                 username: login.username,
-                urls: login.uris.unwrap_or_default().into_iter().filter_map(|u| u.uri).collect(),
+                urls: login
+                    .uris
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|u| u.uri)
+                    .collect(),
                 passkey: login.fido2_credentials.is_some_and(|c| !c.is_empty()),
                 password: login.password,
             })

@@ -22,14 +22,17 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<RawEntry>, Error> {
         .map_err(|_| bad_vault(path, 1, 1, "the vault's CSV header cannot be read"))?
         .clone();
     let find = |aliases: &[&str]| {
-        aliases
-            .iter()
-            .find_map(|a| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(a)))
+        aliases.iter().find_map(|a| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(a))
+        })
     };
     let password_col = find(PASSWORD).ok_or_else(|| {
         bad_vault(path, 1, 1, "the vault CSV has no `password` column (expected a header like name,url,username,password)")
     })?;
-    let (name_col, url_col, user_col, folder_col) = (find(NAME), find(URL), find(USERNAME), find(FOLDER));
+    let (name_col, url_col, user_col, folder_col) =
+        (find(NAME), find(URL), find(USERNAME), find(FOLDER));
 
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -40,10 +43,18 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<RawEntry>, Error> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
-                return Err(bad_vault(path, line, 0, "the vault CSV has a malformed or non-UTF-8 row"));
+                return Err(bad_vault(
+                    path,
+                    line,
+                    0,
+                    "the vault CSV has a malformed or non-UTF-8 row",
+                ));
             }
         }
-        let get = |col: Option<usize>| col.and_then(|c| record.get(c)).map(|s| s.trim().to_string());
+        let get = |col: Option<usize>| {
+            col.and_then(|c| record.get(c))
+                .map(|s| s.trim().to_string())
+        };
         let url = get(url_col).filter(|u| !u.is_empty());
         let name = get(name_col)
             .filter(|n| !n.is_empty())
@@ -55,7 +66,9 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<RawEntry>, Error> {
             username: get(user_col),
             urls: url.into_iter().collect(),
             passkey: false,
-            password: record.get(password_col).map(|p| SecretString::from(p.to_string())),
+            password: record
+                .get(password_col)
+                .map(|p| SecretString::from(p.to_string())),
         });
     }
     // The record buffer held the last row's password.

@@ -23,9 +23,14 @@ pub(crate) fn parse(
     if let Some(kf) = key_file {
         let mut f = std::fs::File::open(kf)
             .map_err(|e| bad_vault(kf, 0, 0, format!("cannot read the key file: {e}")))?;
-        key = key
-            .with_keyfile(&mut f)
-            .map_err(|_| bad_vault(kf, 0, 0, "the key file cannot be read as a KeePass key file"))?;
+        key = key.with_keyfile(&mut f).map_err(|_| {
+            bad_vault(
+                kf,
+                0,
+                0,
+                "the key file cannot be read as a KeePass key file",
+            )
+        })?;
     }
     let db = Database::parse(bytes, key).map_err(|e| bad_vault(path, 0, 0, open_error(&e)))?;
 
@@ -40,9 +45,14 @@ pub(crate) fn parse(
                 folder: folder.clone(),
                 name: entry.get_title().unwrap_or_default().to_string(),
                 username: entry.get_username().map(str::to_string),
-                urls: entry.get_url().map(|u| vec![u.to_string()]).unwrap_or_default(),
+                urls: entry
+                    .get_url()
+                    .map(|u| vec![u.to_string()])
+                    .unwrap_or_default(),
                 passkey: entry.get("KPEX_PASSKEY_CREDENTIAL_ID").is_some(),
-                password: entry.get_password().map(|p| SecretString::from(p.to_string())),
+                password: entry
+                    .get_password()
+                    .map(|p| SecretString::from(p.to_string())),
             });
         }
         // Children pushed in reverse so the walk keeps the file's order.

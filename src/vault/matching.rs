@@ -39,19 +39,35 @@ impl VaultMatches {
 }
 
 pub fn match_accounts(inv: &Inventory, vault: &Vault) -> VaultMatches {
-    let by_account = inv.accounts.iter().map(|a| (a.id.clone(), match_one(a, vault))).collect();
+    let by_account = inv
+        .accounts
+        .iter()
+        .map(|a| (a.id.clone(), match_one(a, vault)))
+        .collect();
     VaultMatches { by_account }
 }
 
 fn match_one(account: &Account, vault: &Vault) -> AccountMatch {
     use super::MatchedBy;
-    if let Some(wanted) = account.security.vault_entry.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+    if let Some(wanted) = account
+        .security
+        .vault_entry
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
         let by_path: Vec<usize> = indices(vault, |e| e.path().eq_ignore_ascii_case(wanted));
-        let found = if by_path.is_empty() { indices(vault, |e| e.name.eq_ignore_ascii_case(wanted)) } else { by_path };
+        let found = if by_path.is_empty() {
+            indices(vault, |e| e.name.eq_ignore_ascii_case(wanted))
+        } else {
+            by_path
+        };
         return match found.as_slice() {
             [] => AccountMatch::NamedEntryMissing(wanted.to_string()),
             [i] => AccountMatch::Entry(*i, MatchedBy::VaultEntry),
-            many => AccountMatch::Ambiguous(many.iter().map(|i| vault.entries[*i].path()).collect()),
+            many => {
+                AccountMatch::Ambiguous(many.iter().map(|i| vault.entries[*i].path()).collect())
+            }
         };
     }
     let handle = account.handle.trim_start_matches('@');
@@ -60,16 +76,25 @@ fn match_one(account: &Account, vault: &Vault) -> AccountMatch {
         e.urls.iter().any(|u| {
             let (host, path) = split_url(u);
             host_matches(&host, &hosts)
-                && (path_names_handle(&path, handle) || e.username.as_deref().is_some_and(|n| same_handle(n, handle)))
+                && (path_names_handle(&path, handle)
+                    || e.username
+                        .as_deref()
+                        .is_some_and(|n| same_handle(n, handle)))
         })
     });
     match url_match.as_slice() {
         [i] => return AccountMatch::Entry(*i, MatchedBy::Url),
         [] => {}
-        many => return AccountMatch::Ambiguous(many.iter().map(|i| vault.entries[*i].path()).collect()),
+        many => {
+            return AccountMatch::Ambiguous(many.iter().map(|i| vault.entries[*i].path()).collect())
+        }
     }
-    let user_match =
-        indices(vault, |e| e.urls.is_empty() && e.username.as_deref().is_some_and(|n| same_handle(n, handle)));
+    let user_match = indices(vault, |e| {
+        e.urls.is_empty()
+            && e.username
+                .as_deref()
+                .is_some_and(|n| same_handle(n, handle))
+    });
     match user_match.as_slice() {
         [i] => AccountMatch::Entry(*i, MatchedBy::Username),
         [] => AccountMatch::NoMatch,
@@ -78,11 +103,19 @@ fn match_one(account: &Account, vault: &Vault) -> AccountMatch {
 }
 
 fn indices(vault: &Vault, pred: impl Fn(&VaultEntry) -> bool) -> Vec<usize> {
-    vault.entries.iter().enumerate().filter(|(_, e)| pred(e)).map(|(i, _)| i).collect()
+    vault
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| pred(e))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn same_handle(a: &str, handle: &str) -> bool {
-    a.trim().trim_start_matches('@').eq_ignore_ascii_case(handle)
+    a.trim()
+        .trim_start_matches('@')
+        .eq_ignore_ascii_case(handle)
 }
 
 /// Registrable domains of each platform's sign-in and profile pages.
@@ -117,7 +150,13 @@ fn platform_hosts(account: &Account) -> Vec<String> {
 }
 
 fn host_matches(host: &str, hosts: &[String]) -> bool {
-    !host.is_empty() && hosts.iter().any(|h| host == h || host.strip_suffix(h.as_str()).is_some_and(|p| p.ends_with('.')))
+    !host.is_empty()
+        && hosts.iter().any(|h| {
+            host == h
+                || host
+                    .strip_suffix(h.as_str())
+                    .is_some_and(|p| p.ends_with('.'))
+        })
 }
 
 /// Lower-cased host (no port, no credentials) and the path, from a URL with or without scheme.
@@ -126,8 +165,16 @@ pub(crate) fn split_url(url: &str) -> (String, String) {
     let rest = rest.split_once("://").map(|(_, r)| r).unwrap_or(rest);
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(end);
-    let authority = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
-    let host = authority.split(':').next().unwrap_or("").trim_end_matches('.').to_ascii_lowercase();
+    let authority = authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority);
+    let host = authority
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
     let path = path.split(['?', '#']).next().unwrap_or("").to_string();
     (host, path)
 }
@@ -136,10 +183,13 @@ pub(crate) fn split_url(url: &str) -> (String, String) {
 /// `/company/handle`, `/profile/handle.bsky.social`.
 fn path_names_handle(path: &str, handle: &str) -> bool {
     let user = handle.split('@').next().unwrap_or(handle);
-    path.split('/').filter(|s| !s.is_empty()).take(2).any(|seg| {
-        let seg = seg.trim_start_matches('@');
-        seg.eq_ignore_ascii_case(handle) || seg.eq_ignore_ascii_case(user)
-    })
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .take(2)
+        .any(|seg| {
+            let seg = seg.trim_start_matches('@');
+            seg.eq_ignore_ascii_case(handle) || seg.eq_ignore_ascii_case(user)
+        })
 }
 
 #[cfg(test)]
@@ -148,9 +198,15 @@ mod tests {
 
     #[test]
     fn urls_split_into_host_and_path() {
-        assert_eq!(split_url("https://www.X.com/WestmerePolice?x=1"), ("www.x.com".into(), "/WestmerePolice".into()));
+        assert_eq!(
+            split_url("https://www.X.com/WestmerePolice?x=1"),
+            ("www.x.com".into(), "/WestmerePolice".into())
+        );
         assert_eq!(split_url("x.com/@a"), ("x.com".into(), "/@a".into()));
-        assert_eq!(split_url("https://u:p@host:8080"), ("host".into(), "".into()));
+        assert_eq!(
+            split_url("https://u:p@host:8080"),
+            ("host".into(), "".into())
+        );
     }
 
     #[test]

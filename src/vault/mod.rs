@@ -22,11 +22,12 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Code, Diagnostic, Error};
 
-pub use assess::{
-    assess, AccountCredential, Credentials, EntryMatch, MatchedBy, Reuse, Strength,
-};
+pub use assess::{assess, AccountCredential, Credentials, EntryMatch, MatchedBy, Reuse, Strength};
 pub use matching::{match_accounts, AccountMatch, VaultMatches};
-pub use pwned::{check_breaches, BreachReport, BreachSource, BreachStatus, PwnedFile, DEFAULT_PWNED_API, PWNED_API_ENV};
+pub use pwned::{
+    check_breaches, BreachReport, BreachSource, BreachStatus, PwnedFile, DEFAULT_PWNED_API,
+    PWNED_API_ENV,
+};
 
 /// Environment variable holding the KeePass master password (never a command-line option: those
 /// show in `ps` and shell history).
@@ -165,7 +166,11 @@ impl Vault {
                     folder: r.folder.filter(|f| !f.is_empty()),
                     name: r.name,
                     username: r.username.filter(|u| !u.is_empty()),
-                    urls: r.urls.into_iter().filter(|u| !u.trim().is_empty()).collect(),
+                    urls: r
+                        .urls
+                        .into_iter()
+                        .filter(|u| !u.trim().is_empty())
+                        .collect(),
                     passkey: r.passkey,
                     password,
                     fingerprint,
@@ -173,7 +178,11 @@ impl Vault {
             })
             .collect();
         key.zeroize();
-        Vault { path: path.to_path_buf(), format, entries }
+        Vault {
+            path: path.to_path_buf(),
+            format,
+            entries,
+        }
     }
 }
 
@@ -193,7 +202,12 @@ fn random_key() -> [u8; 32] {
     for (i, chunk) in out.chunks_mut(8).enumerate() {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_usize(i);
-        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
         chunk.copy_from_slice(&h.finish().to_le_bytes());
     }
     out
@@ -217,7 +231,8 @@ const KDBX_MAGIC: [u8; 4] = [0x03, 0xD9, 0xA2, 0x9A];
 /// by content. Any problem is an input error with [`Code::BadVault`].
 pub fn load_vault(path: &Path, opts: &VaultOptions) -> Result<Vault, Error> {
     let bytes = Zeroizing::new(
-        std::fs::read(path).map_err(|e| bad_vault(path, 0, 0, format!("cannot read the vault: {e}")))?,
+        std::fs::read(path)
+            .map_err(|e| bad_vault(path, 0, 0, format!("cannot read the vault: {e}")))?,
     );
     let format = match opts.format {
         Some(f) => f,
@@ -235,7 +250,10 @@ pub fn load_vault(path: &Path, opts: &VaultOptions) -> Result<Vault, Error> {
 }
 
 fn detect_format(path: &Path, bytes: &[u8]) -> VaultFormat {
-    let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
     match ext.as_deref() {
         Some("kdbx") | Some("kdb") => return VaultFormat::Keepass,
         Some("json") => return VaultFormat::Bitwarden,
@@ -259,7 +277,9 @@ fn master_password(path: &Path, opts: &VaultOptions) -> Result<Option<SecretStri
         return Ok(Some(p.clone()));
     }
     if let Some(v) = std::env::var_os(PASSWORD_ENV) {
-        let s = v.into_string().map_err(|_| bad_vault(path, 0, 0, format!("{PASSWORD_ENV} is not valid UTF-8")))?;
+        let s = v
+            .into_string()
+            .map_err(|_| bad_vault(path, 0, 0, format!("{PASSWORD_ENV} is not valid UTF-8")))?;
         return Ok(Some(SecretString::from(s)));
     }
     if !opts.no_prompt && std::io::stdin().is_terminal() {

@@ -37,7 +37,11 @@ impl BreachSource {
     pub fn online(explicit: Option<&str>) -> BreachSource {
         let base_url = explicit
             .map(str::to_string)
-            .or_else(|| std::env::var(PWNED_API_ENV).ok().filter(|s| !s.trim().is_empty()))
+            .or_else(|| {
+                std::env::var(PWNED_API_ENV)
+                    .ok()
+                    .filter(|s| !s.trim().is_empty())
+            })
             .unwrap_or_else(|| DEFAULT_PWNED_API.to_string());
         BreachSource::Online { base_url }
     }
@@ -65,12 +69,18 @@ impl BreachSource {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum BreachStatus {
     /// Not looked up (no corpus, no password).
-    NotChecked { reason: String },
+    NotChecked {
+        reason: String,
+    },
     Clean,
     /// Seen `count` times in breaches.
-    Found { count: u64 },
+    Found {
+        count: u64,
+    },
     /// The corpus could not be asked (network, unreadable file).
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 /// Breach status of every matched entry, by index into [`Vault::entries`].
@@ -82,18 +92,39 @@ pub struct BreachReport {
 
 /// Looks up the password of every entry matched to an account (only those: the rest of the
 /// vault is none of palisade's business and stays on the machine).
-pub fn check_breaches(vault: &Vault, matches: &VaultMatches, source: &BreachSource) -> BreachReport {
-    let mut indices: Vec<usize> = matches.by_account.keys().filter_map(|id| matches.entry_index(id)).collect();
+pub fn check_breaches(
+    vault: &Vault,
+    matches: &VaultMatches,
+    source: &BreachSource,
+) -> BreachReport {
+    let mut indices: Vec<usize> = matches
+        .by_account
+        .keys()
+        .filter_map(|id| matches.entry_index(id))
+        .collect();
     indices.sort_unstable();
     indices.dedup();
-    let with_password: Vec<(usize, &SecretString)> =
-        indices.iter().filter_map(|&i| vault.entries.get(i).and_then(|e| e.password()).map(|p| (i, p))).collect();
+    let with_password: Vec<(usize, &SecretString)> = indices
+        .iter()
+        .filter_map(|&i| {
+            vault
+                .entries
+                .get(i)
+                .and_then(|e| e.password())
+                .map(|p| (i, p))
+        })
+        .collect();
 
     let mut per_entry = BTreeMap::new();
     match source {
         BreachSource::None => {
             for (i, _) in with_password {
-                per_entry.insert(i, BreachStatus::NotChecked { reason: "no breach corpus given".into() });
+                per_entry.insert(
+                    i,
+                    BreachStatus::NotChecked {
+                        reason: "no breach corpus given".into(),
+                    },
+                );
             }
         }
         BreachSource::Offline(path) => match PwnedFile::open(path) {
@@ -108,7 +139,8 @@ pub fn check_breaches(vault: &Vault, matches: &VaultMatches, source: &BreachSour
             }
             Err(_) => {
                 for (i, _) in with_password {
-                    let reason = format!("the Pwned Passwords file {} cannot be read", path.display());
+                    let reason =
+                        format!("the Pwned Passwords file {} cannot be read", path.display());
                     per_entry.insert(i, BreachStatus::Failed { reason });
                 }
             }
@@ -126,7 +158,10 @@ pub fn check_breaches(vault: &Vault, matches: &VaultMatches, source: &BreachSour
             }
         }
     }
-    BreachReport { source: source.describe(), per_entry }
+    BreachReport {
+        source: source.describe(),
+        per_entry,
+    }
 }
 
 /// Upper-case hex SHA-1 of a password; zeroized on drop (a bare SHA-1 is crackable).
@@ -148,7 +183,9 @@ pub struct PwnedFile {
 
 impl fmt::Debug for PwnedFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PwnedFile").field("len", &self.map.len()).finish()
+        f.debug_struct("PwnedFile")
+            .field("len", &self.map.len())
+            .finish()
     }
 }
 
@@ -156,12 +193,24 @@ impl PwnedFile {
     /// Maps the file and checks that it starts like the SHA-1 list (`40 hex:count`); the NTLM
     /// list or another file would otherwise silently find nothing.
     pub fn open(path: &Path) -> Result<PwnedFile, Error> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| bad_vault(path, 0, 0, format!("cannot read the Pwned Passwords file: {e}")))?;
+        let file = std::fs::File::open(path).map_err(|e| {
+            bad_vault(
+                path,
+                0,
+                0,
+                format!("cannot read the Pwned Passwords file: {e}"),
+            )
+        })?;
         // SAFETY: the map is read-only; a file truncated underneath us by another process could
         // fault, the same risk every mmap-based reader accepts for a file it does not own.
-        let map = unsafe { Mmap::map(&file) }
-            .map_err(|e| bad_vault(path, 0, 0, format!("cannot map the Pwned Passwords file: {e}")))?;
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| {
+            bad_vault(
+                path,
+                0,
+                0,
+                format!("cannot map the Pwned Passwords file: {e}"),
+            )
+        })?;
         let first = map.split(|b| *b == b'\n').next().unwrap_or(&[]);
         if parse_line(first).is_none() {
             return Err(bad_vault(
@@ -185,8 +234,14 @@ impl PwnedFile {
         let (mut lo, mut hi) = (0usize, data.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let start = data[lo..mid].iter().rposition(|b| *b == b'\n').map_or(lo, |p| lo + p + 1);
-            let end = data[start..hi].iter().position(|b| *b == b'\n').map_or(hi, |p| start + p);
+            let start = data[lo..mid]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(lo, |p| lo + p + 1);
+            let end = data[start..hi]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(hi, |p| start + p);
             let line = &data[start..end];
             match parse_line(line) {
                 Some((hash, count)) => match cmp_upper(hash, &target) {
@@ -234,7 +289,11 @@ impl RangeClient {
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| format!("cannot start an HTTP client: {e}"));
-        RangeClient { base_url: base_url.trim_end_matches('/').to_string(), client, cache: BTreeMap::new() }
+        RangeClient {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            client,
+            cache: BTreeMap::new(),
+        }
     }
 
     /// `Ok(Some(count))` when the hash is in the corpus with a non-zero count.
@@ -252,8 +311,14 @@ impl RangeClient {
             None => return Err("internal: range answer missing".into()),
         };
         for line in body.lines() {
-            let Some((s, c)) = line.trim().split_once(':') else { continue };
-            if s.len() == 35 && s.bytes().map(|b| b.to_ascii_uppercase()).eq(suffix.iter().copied()) {
+            let Some((s, c)) = line.trim().split_once(':') else {
+                continue;
+            };
+            if s.len() == 35
+                && s.bytes()
+                    .map(|b| b.to_ascii_uppercase())
+                    .eq(suffix.iter().copied())
+            {
                 // Padding lines carry a count of 0: they are not breaches.
                 let count: u64 = c.trim().parse().unwrap_or(0);
                 return Ok((count > 0).then_some(count));
@@ -269,12 +334,26 @@ impl RangeClient {
             .get(&url)
             .header("Add-Padding", "true")
             .send()
-            .map_err(|e| format!("Pwned Passwords could not be reached at {}: {}", self.base_url, e.without_url()))?;
+            .map_err(|e| {
+                format!(
+                    "Pwned Passwords could not be reached at {}: {}",
+                    self.base_url,
+                    e.without_url()
+                )
+            })?;
         let status = resp.status();
         if !status.is_success() {
-            return Err(format!("Pwned Passwords at {} answered HTTP {status}", self.base_url));
+            return Err(format!(
+                "Pwned Passwords at {} answered HTTP {status}",
+                self.base_url
+            ));
         }
-        resp.text().map_err(|e| format!("Pwned Passwords answer could not be read: {}", e.without_url()))
+        resp.text().map_err(|e| {
+            format!(
+                "Pwned Passwords answer could not be read: {}",
+                e.without_url()
+            )
+        })
     }
 }
 
@@ -294,6 +373,9 @@ mod tests {
     #[test]
     fn sha1_of_password_is_upper_hex() {
         let p = SecretString::from("password".to_string());
-        assert_eq!(&sha1_hex(&p)[..], b"5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8");
+        assert_eq!(
+            &sha1_hex(&p)[..],
+            b"5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8"
+        );
     }
 }
