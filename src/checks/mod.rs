@@ -18,6 +18,7 @@ pub static NATIVE_CHECKS: &[(&str, Native)] = &[
     ("vault_password_strength", Native::Account(credentials::vault_password_strength)),
     ("vault_password_reuse", Native::Account(credentials::vault_password_reuse)),
     ("vault_password_breach", Native::Account(credentials::vault_password_breach)),
+    ("hibp_email_breach", Native::Account(credentials::hibp_email_breach)),
 ];
 
 pub fn lookup(name: &str) -> Option<Native> {

@@ -15,12 +15,15 @@ pub struct Context<'a> {
     /// Vault facts computed by `vault::assess` before the run; `None` when no vault was given
     /// (AUTH-07/08/09 are then skipped).
     pub credentials: Option<crate::vault::Credentials>,
+    /// Have I Been Pwned answers for login and recovery addresses (MAIL-05); `None` when not
+    /// online or without `HIBP_API_KEY` (MAIL-05 is then skipped).
+    pub email_breaches: Option<crate::vault::hibp::EmailBreaches>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(inventory: &'a Inventory, as_of: Date) -> Self {
         let people = inventory.people.iter().map(|p| (p.id.as_str(), p)).collect();
-        Context { inventory, as_of, people, credentials: None }
+        Context { inventory, as_of, people, credentials: None, email_breaches: None }
     }
 
     pub fn person(&self, id: &str) -> Option<&'a Person> {

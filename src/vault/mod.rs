@@ -8,6 +8,7 @@
 mod assess;
 mod bitwarden;
 mod csvfile;
+pub mod hibp;
 mod kdbx;
 mod matching;
 pub mod pwned;
