@@ -715,3 +715,30 @@ fn online_source_reads_the_environment_default() {
         }
     );
 }
+
+#[test]
+fn check_definitions_name_registered_natives() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("checks");
+    for (id, native) in [
+        ("AUTH-07", "vault_password_strength"),
+        ("AUTH-08", "vault_password_reuse"),
+        ("AUTH-09", "vault_password_breach"),
+        ("MAIL-05", "hibp_email_breach"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{id}.yaml"))).unwrap();
+        let v: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(v["id"], id);
+        assert_eq!(v["native"], native);
+        for key in ["title", "family", "severity", "rationale", "remediation"] {
+            assert!(
+                v[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{id}: {key}"
+            );
+        }
+        assert!(v["references"].as_array().is_some_and(|r| !r.is_empty()));
+        assert!(
+            palisade::checks::lookup(native).is_some(),
+            "{native} not registered"
+        );
+    }
+}

@@ -31,7 +31,8 @@ struct Folder {
 struct Item {
     #[serde(default)]
     folder_id: Option<String>,
-    #[serde(rename = "type", default)]
+    /// Absent in hand-made exports: an item with a `login` is a login.
+    #[serde(rename = "type", default = "login_kind")]
     kind: u8,
     #[serde(default)]
     name: Option<String>,
@@ -59,6 +60,10 @@ struct Uri {
 }
 
 const LOGIN: u8 = 1;
+
+fn login_kind() -> u8 {
+    LOGIN
+}
 
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<RawEntry>, Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

@@ -4,6 +4,28 @@
 //! Passwords live only in [`VaultEntry`] (as `SecretString`) and in short-lived zeroized buffers
 //! while a file is parsed. Nothing that leaves this module carries one: not `Debug`, not an error,
 //! not [`Credentials`]. See `THREAT_MODEL.md` beside this file.
+//!
+//! How `audit` uses it, before the engine runs (the engine itself does no I/O):
+//!
+//! ```ignore
+//! if let Some(path) = &args.vault {
+//!     let opts = VaultOptions { key_file: args.vault_key_file.clone(), ..Default::default() };
+//!     let vault = vault::load_vault(path, &opts)?; // Error::Input (BadVault) -> exit 2
+//!     // An offline corpus wins over --online: then nothing leaves the machine.
+//!     let source = match (&args.pwned_file, args.online) {
+//!         (Some(file), _) => BreachSource::Offline(file.clone()),
+//!         (None, true) => BreachSource::online(args.pwned_api.as_deref()),
+//!         (None, false) => BreachSource::None,
+//!     };
+//!     source.validate()?; // a wrong --pwned-file is an input error too
+//!     ctx.credentials = Some(vault::assess(&inventory, &vault, source));
+//! }
+//! if args.online {
+//!     if let Some(cfg) = vault::hibp::HibpConfig::from_env() {
+//!         ctx.email_breaches = Some(vault::hibp::check_email_breaches(&inventory, &cfg));
+//!     }
+//! }
+//! ```
 
 mod assess;
 mod bitwarden;
