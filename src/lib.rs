@@ -11,5 +11,6 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod render;
+pub mod vault;
 
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod apps;
+pub mod credentials;
 pub mod devices;
 pub mod governance;
 pub mod people;
@@ -34,6 +35,22 @@ pub static NATIVE_CHECKS: &[(&str, Native)] = &[
     ("sessions_stale", Native::Account(devices::acc_08)),
     ("naming_convention", Native::Account(governance::brand_03)),
     ("attestation_fresh", Native::Account(governance::gov_01)),
+    (
+        "vault_password_strength",
+        Native::Account(credentials::vault_password_strength),
+    ),
+    (
+        "vault_password_reuse",
+        Native::Account(credentials::vault_password_reuse),
+    ),
+    (
+        "vault_password_breach",
+        Native::Account(credentials::vault_password_breach),
+    ),
+    (
+        "hibp_email_breach",
+        Native::Account(credentials::hibp_email_breach),
+    ),
 ];
 
 pub fn lookup(name: &str) -> Option<Native> {

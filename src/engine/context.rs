@@ -12,6 +12,12 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub as_of: Date,
     people: HashMap<&'a str, &'a Person>,
+    /// Vault facts computed by `vault::assess` before the run; `None` when no vault was given
+    /// (AUTH-07/08/09 are then skipped).
+    pub credentials: Option<crate::vault::Credentials>,
+    /// Have I Been Pwned answers for login and recovery addresses (MAIL-05); `None` when not
+    /// online or without `HIBP_API_KEY` (MAIL-05 is then skipped).
+    pub email_breaches: Option<crate::vault::hibp::EmailBreaches>,
 }
 
 impl<'a> Context<'a> {
@@ -25,6 +31,8 @@ impl<'a> Context<'a> {
             inventory,
             as_of,
             people,
+            credentials: None,
+            email_breaches: None,
         }
     }
 

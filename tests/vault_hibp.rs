@@ -1,0 +1,166 @@
+//! MAIL-05: breached login/recovery addresses via the Have I Been Pwned v3 API, against a
+//! server on loopback that checks the API key header.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use jiff::civil::date;
+use palisade::checks::credentials::hibp_email_breach;
+use palisade::engine::Context;
+use palisade::model::results::Status;
+use palisade::model::*;
+use palisade::vault::hibp::{check_email_breaches, HibpConfig};
+use secrecy::SecretString;
+
+const KEY: &str = "planted-hibp-key-123";
+
+fn account(id: &str, login: Option<&str>, recovery: Option<&str>) -> Account {
+    Account {
+        id: id.into(),
+        platform: Platform::X,
+        handle: "WestmerePolice".into(),
+        display_name: None,
+        url: None,
+        owner: None,
+        team: None,
+        purpose: None,
+        status: AccountStatus::Active,
+        created_on: None,
+        last_post_on: None,
+        last_access_review_on: None,
+        listed_on_website: None,
+        verification: None,
+        security: Security {
+            login_email: login.map(String::from),
+            recovery_email: recovery.map(String::from),
+            ..Default::default()
+        },
+        access: vec![],
+        third_party_apps: vec![],
+        sessions: vec![],
+        attestation: None,
+        loc: Loc::default(),
+    }
+}
+
+/// Answers `/breachedaccount/ADDR` with `status` from `answers` (404 otherwise) when the key is
+/// right, 401 when not. Records the request paths.
+fn server(answers: Vec<(&'static str, u16, &'static str)>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let mut key_ok = false;
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    key_ok |= k.eq_ignore_ascii_case("hibp-api-key") && v.trim() == KEY;
+                }
+            }
+            let (status, body) = if !key_ok {
+                (401, "")
+            } else {
+                answers
+                    .iter()
+                    .find(|(addr, _, _)| path.contains(addr))
+                    .map(|(_, s, b)| (*s, *b))
+                    .unwrap_or((404, ""))
+            };
+            log.lock().unwrap().push(path);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (base, seen)
+}
+
+fn inventory() -> Inventory {
+    Inventory {
+        accounts: vec![
+            account(
+                "a",
+                Some("SocialMedia@westmere.police.uk"),
+                Some("it@westmere.police.uk"),
+            ),
+            account("b", Some("it@westmere.police.uk"), None),
+            account("c", None, None),
+        ],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn breached_address_fails_clean_passes_missing_skips() {
+    let (base, seen) = server(vec![(
+        "socialmedia%40westmere.police.uk",
+        200,
+        r#"[{"Name":"Adobe"},{"Name":"LinkedIn"}]"#,
+    )]);
+    let inv = inventory();
+    let cfg = HibpConfig {
+        base_url: base,
+        api_key: SecretString::from(KEY.to_string()),
+    };
+    let found = check_email_breaches(&inv, &cfg);
+    let mut ctx = Context::new(&inv, date(2026, 10, 1));
+    ctx.email_breaches = Some(found.clone());
+    let a = hibp_email_breach(&ctx, &inv.accounts[0]);
+    assert_eq!(a.status, Status::Fail, "{}", a.message);
+    assert!(a.message.contains("Adobe") && a.message.contains("login_email"));
+    assert_eq!(
+        hibp_email_breach(&ctx, &inv.accounts[1]).status,
+        Status::Pass
+    );
+    assert_eq!(
+        hibp_email_breach(&ctx, &inv.accounts[2]).status,
+        Status::Skipped
+    );
+    // Each distinct address asked once, lower-cased and encoded.
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen
+        .iter()
+        .all(|p| p.starts_with("/breachedaccount/") && p.contains("%40")));
+    // The key never reaches facts, outcomes or Debug.
+    let all = format!(
+        "{} {:?} {:?} {:?}",
+        serde_json::to_string(&found).unwrap(),
+        found,
+        a,
+        cfg
+    );
+    assert!(!all.contains(KEY));
+}
+
+#[test]
+fn refused_key_is_an_error_and_no_key_skips() {
+    let (base, _) = server(vec![]);
+    let inv = inventory();
+    let cfg = HibpConfig {
+        base_url: base,
+        api_key: SecretString::from("wrong".to_string()),
+    };
+    let mut ctx = Context::new(&inv, date(2026, 10, 1));
+    assert_eq!(
+        hibp_email_breach(&ctx, &inv.accounts[0]).status,
+        Status::Skipped
+    );
+    ctx.email_breaches = Some(check_email_breaches(&inv, &cfg));
+    let o = hibp_email_breach(&ctx, &inv.accounts[0]);
+    assert_eq!(o.status, Status::Error);
+    assert!(o.message.contains("API key"), "{}", o.message);
+}
