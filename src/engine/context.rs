@@ -6,18 +6,21 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::model::results::Suspect;
 use crate::model::{Inventory, Person, PersonStatus};
 
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub as_of: Date,
     people: HashMap<&'a str, &'a Person>,
+    /// Impersonation suspects, when a candidate list or online search was given (IMP-01).
+    pub suspects: Option<Vec<Suspect>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(inventory: &'a Inventory, as_of: Date) -> Self {
         let people = inventory.people.iter().map(|p| (p.id.as_str(), p)).collect();
-        Context { inventory, as_of, people }
+        Context { inventory, as_of, people, suspects: None }
     }
 
     pub fn person(&self, id: &str) -> Option<&'a Person> {
