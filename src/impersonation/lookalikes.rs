@@ -308,13 +308,15 @@ pub fn lookalikes(handle: &str, platform: Platform) -> Vec<Lookalike> {
         Platform::Bluesky => {
             // The readable part is the first label; the rest is the domain it lives under.
             let (label, rest) = handle.split_once('.').unwrap_or((handle, "bsky.social"));
-            name_variants(label, platform, &mut |v, class| emit(format!("{v}.{rest}"), class));
+            // Domain classes first: a hyphen inside the label is dnstwist's "hyphenation", not
+            // the generic separator class that would otherwise claim it.
             let chars: Vec<char> = label.chars().collect();
             for i in 1..chars.len() {
                 let (a, b): (String, String) = (chars[..i].iter().collect(), chars[i..].iter().collect());
                 emit(format!("{a}-{b}.{rest}"), "hyphenation");
                 emit(format!("{a}.{b}.{rest}"), "subdomain");
             }
+            name_variants(label, platform, &mut |v, class| emit(format!("{v}.{rest}"), class));
             let registrable = if rest.eq_ignore_ascii_case("bsky.social") { label.to_string() } else { handle.to_string() };
             for sub in ["official", "www", "news", "uk", "real"] {
                 emit(format!("{sub}.{registrable}"), "subdomain");
@@ -406,11 +408,14 @@ mod tests {
     #[test]
     fn x_limit_is_respected_and_classes_present() {
         let v = lookalikes("WestmerePolice", Platform::X);
+        assert!(v.iter().any(|l| l.handle == "WestmerePo1ice"));
+        assert!(!v.iter().any(|l| l.class == "affix"), "every affix would exceed 15 characters");
+        let v = lookalikes("WMPolice", Platform::X);
         assert!(v.iter().all(|l| l.handle.len() <= 15));
         for class in ["omission", "repetition", "transposition", "replacement", "insertion", "homoglyph", "vowel-swap", "separator", "affix", "bitsquatting"] {
             assert!(v.iter().any(|l| l.class == class), "{class}");
         }
-        assert!(v.iter().any(|l| l.handle == "WestmerePo1ice"));
+        assert!(v.iter().any(|l| l.handle.eq_ignore_ascii_case("WMPolice_UK")));
         assert!(!v.iter().any(|l| l.class == "cyrillic"), "X handles are ASCII");
     }
 

@@ -17,14 +17,12 @@ use crate::model::Platform;
 /// Words impersonators bolt on to a real name ("RealWestmerePolice", "WestmerePolice_official").
 pub const AFFIXES: &[&str] = &["official", "real", "the", "uk", "hq", "news", "team", "247"];
 
-/// Domain endings stripped from Bluesky handles, longest first so `.police.uk` wins over `.uk`.
+/// Generic domain endings stripped from Bluesky handles, longest first so `.co.uk` wins over
+/// `.uk`. Sector endings (`.police.uk`, `.gov.uk`) stay: they are part of who the name claims to be.
 const DOMAIN_SUFFIXES: &[&str] = &[
     ".bsky.social",
-    ".police.uk",
-    ".gov.uk",
     ".co.uk",
     ".org.uk",
-    ".ac.uk",
     ".com",
     ".org",
     ".net",
@@ -167,24 +165,30 @@ pub fn strip_platform_suffix(handle: &str, platform: Platform) -> (&str, Option<
     }
 }
 
-/// Strip decorative affixes from both ends of a bare form, repeatedly ("the_real_X_official"),
-/// but never below [`MIN_CORE_LEN`] characters.
+/// The affixes as they appear in skeleton forms ("official" → "offlclal"), with their names.
+fn affix_skeletons() -> &'static [(String, &'static str)] {
+    static SK: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
+    SK.get_or_init(|| AFFIXES.iter().map(|a| (skeleton(a), *a)).collect())
+}
+
+/// Strip decorative affixes from both ends of a bare (skeleton) form, repeatedly
+/// ("the_real_X_official"), but never below [`MIN_CORE_LEN`] characters.
 pub fn strip_affixes(bare: &str) -> (String, Vec<&'static str>) {
     let mut core = bare;
     let mut found = Vec::new();
     loop {
         let before = core.len();
-        for affix in AFFIXES {
+        for (affix, name) in affix_skeletons() {
             let remaining = core.len().saturating_sub(affix.len());
             if remaining < MIN_CORE_LEN {
                 continue;
             }
-            if let Some(rest) = core.strip_prefix(affix) {
+            if let Some(rest) = core.strip_prefix(affix.as_str()) {
                 core = rest;
-                found.push(*affix);
-            } else if let Some(rest) = core.strip_suffix(affix) {
+                found.push(*name);
+            } else if let Some(rest) = core.strip_suffix(affix.as_str()) {
                 core = rest;
-                found.push(*affix);
+                found.push(*name);
             }
         }
         if core.len() == before {
