@@ -8,13 +8,18 @@
 //! # The default threshold
 //!
 //! [`DEFAULT_THRESHOLD`] was chosen by measurement on `tests/data/impersonation/labelled.csv`
-//! (see `tests/impersonation_threshold.rs`, which recomputes the figures and asserts them):
-//! 80 planted look-alikes of 16 kinds and 40 hard negatives (other forces, the council,
-//! the fire service, the police federation, accounts sharing one word). Planted look-alikes
-//! score at least 0.853, hard negatives at most 0.82 (EastmerePolice, a neighbouring force two letters
-//! away). At 0.85: recall 1.00, precision 1.00. Anything from 0.83 to 0.85 gives the same
-//! split; 0.85 is the top of that band, so the margin is kept on the side of fewer false alarms
-//! for the desk, while every planted kind still clears it.
+//! (`tests/impersonation_threshold.rs` recomputes the figures on every run and asserts them):
+//! 83 planted look-alikes of 20 kinds (homoglyph, omission, repetition, transposition,
+//! adjacent key, insertion, vowel swap, separator, addition, word order, affix, contains,
+//! display-name copy with and without Cyrillic, zero-width or fullwidth letters, Bluesky domain
+//! variants) on X, Instagram, Bluesky and Facebook, and 46 hard negatives (neighbouring forces
+//! such as NorthmerePolice and EastmerePolice, the council, the fire service, the police
+//! federation, the PCC, accounts sharing one word such as WestmereBakery).
+//!
+//! Measured: planted look-alikes score 0.900 to 1.000; hard negatives at most 0.821
+//! (EastmerePolice, two letters from WestmerePolice), then 0.661 (WestmereCollege). Any threshold
+//! in (0.821, 0.900] gives recall 1.00 and precision 1.00 on the set; 0.86 sits in the middle
+//! of that gap, so neither side is on a knife edge.
 
 pub mod candidates;
 pub mod index;
@@ -37,7 +42,7 @@ use score::{Extras, Side, INDEX_FLOOR};
 
 /// Similarity above which a candidate is reported when neither the caller nor
 /// `policy.impersonation_threshold` says otherwise. How it was chosen: see the module docs.
-pub const DEFAULT_THRESHOLD: f64 = 0.85;
+pub const DEFAULT_THRESHOLD: f64 = 0.86;
 
 /// One account that might impersonate an official one.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -302,21 +302,33 @@ pub fn script_name(c: char) -> &'static str {
     }
 }
 
-/// Non-ASCII letters that look like ASCII (their skeleton is ASCII), described for a reason:
-/// "Cyrillic о (U+043E)". Deduplicated, in order of appearance.
+/// Non-ASCII letters that look like ASCII (their skeleton is ASCII), described for a reason and
+/// grouped by script: "Cyrillic о (U+043E)", "fullwidth letters Ｗｅｓｔ… (11)".
 pub fn foreign_lookalikes(s: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut groups: Vec<(&'static str, Vec<char>)> = Vec::new();
     for c in s.chars().filter(|c| !c.is_ascii() && !is_invisible(*c)) {
         let mut buf = [0; 4];
         let sk: String = unicode_security::skeleton(c.encode_utf8(&mut buf)).collect();
         if sk.is_ascii() && !sk.is_empty() {
-            let d = format!("{} {} (U+{:04X})", script_name(c), c, c as u32);
-            if !out.contains(&d) {
-                out.push(d);
+            let script = script_name(c);
+            match groups.iter_mut().find(|(g, _)| *g == script) {
+                Some((_, cs)) if !cs.contains(&c) => cs.push(c),
+                Some(_) => {}
+                None => groups.push((script, vec![c])),
             }
         }
     }
-    out
+    groups
+        .into_iter()
+        .map(|(script, cs)| match cs.as_slice() {
+            [c] => format!("{script} {c} (U+{:04X})", *c as u32),
+            _ => {
+                let shown: String = cs.iter().take(6).collect();
+                let more = if cs.len() > 6 { "…" } else { "" };
+                format!("{script} letters {shown}{more} ({})", cs.len())
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

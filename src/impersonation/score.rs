@@ -86,8 +86,13 @@ pub fn handle_relation(o: &Forms, c: &Forms) -> (Relation, f64) {
         }
         let d = damerau_levenshtein(a, b);
         if d <= MAX_EDITS {
+            // The edit count carries most of the weight: Jaro matches greedily and scores some
+            // single substitutions ("wlstmere" for "westmere") lower than two ("eastmere").
+            // Two unrelated changes are likelier another name (a neighbouring force) than a
+            // typo of ours, hence the extra step down.
             let maxlen = la.max(lb).max(1) as f64;
-            let s = 0.5 * jaro_winkler(a, b) + 0.5 * (1.0 - d as f64 / maxlen);
+            let penalty = if d >= 2 { 0.06 } else { 0.0 };
+            let s = 0.25 * jaro_winkler(a, b) + 0.75 * (1.0 - d as f64 / maxlen) - penalty;
             if s > best.1 {
                 best = (Relation::Edits(d), s);
             }
@@ -113,11 +118,8 @@ pub fn score(o: &Side, c: &Side, extras: &Extras) -> (f64, bool) {
         // A copied display name on another handle is impersonation on its own; with a similar
         // handle as well it is the classic spoof.
         s = if rel == Relation::None { 0.90 } else { (s + 0.04).max(0.92) };
-    } else if let (Some(a), Some(b)) = (&o.display_key, &c.display_key) {
-        if jaro_winkler(a, b) >= 0.92 {
-            s += 0.02;
-        }
     }
+    // A merely similar display name earns nothing: "Eastmere Police" is another force.
     if related {
         if bio_mentions(o, extras.bio) {
             s += 0.02;
@@ -151,7 +153,8 @@ fn link_points_home(o: &Side, extras: &Extras) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Op {
     Sub(char, char),
-    Ins(char),
+    /// The inserted character, and whether it doubles a neighbour.
+    Ins(char, bool),
     Del(char),
     Swap(char, char),
 }
@@ -194,7 +197,9 @@ fn edit_script(a: &[char], b: &[char]) -> Vec<Op> {
             i -= 1;
         } else {
             // j > 0 here: the loop runs while either index is positive and the other arms failed.
-            ops.push(Op::Ins(b[j.saturating_sub(1)]));
+            let k = j.saturating_sub(1);
+            let repeated = (k > 0 && b.get(k - 1) == b.get(k)) || b.get(k + 1) == b.get(k);
+            ops.push(Op::Ins(b[k], repeated));
             j = j.saturating_sub(1);
         }
     }
@@ -207,17 +212,30 @@ fn looks_alike(a: char, b: char) -> bool {
     skeleton(a.encode_utf8(&mut x)) == skeleton(b.encode_utf8(&mut y))
 }
 
-fn describe(op: &Op, official: &[char]) -> String {
+fn describe(op: &Op) -> String {
     match *op {
+        Op::Sub(a, b) if is_separator(a) && is_separator(b) => format!("separator '{a}' replaced by '{b}'"),
         Op::Sub(a, b) if looks_alike(a, b) => format!("look-alike character {a}→{b}"),
         Op::Sub(a, b) => format!("character changed {a}→{b}"),
-        Op::Ins(c) if is_separator(c) => format!("separator '{c}' added"),
-        Op::Ins(c) if official.contains(&c) => format!("character '{c}' repeated or inserted"),
-        Op::Ins(c) => format!("character '{c}' inserted"),
+        Op::Ins(c, _) if is_separator(c) => format!("separator '{c}' added"),
+        Op::Ins(c, true) => format!("character '{c}' repeated"),
+        Op::Ins(c, false) => format!("character '{c}' inserted"),
         Op::Del(c) if is_separator(c) => format!("separator '{c}' removed"),
         Op::Del(c) => format!("character '{c}' omitted"),
         Op::Swap(a, b) => format!("characters swapped {a}{b}→{b}{a}"),
     }
+}
+
+/// Multi-letter look-alikes the candidate uses where the official name has the single letter.
+fn letter_pairs(official: &str, candidate: &str) -> Vec<String> {
+    [("m", "rn"), ("w", "vv"), ("d", "cl"), ("m", "nn")]
+        .iter()
+        .filter(|(one, two)| {
+            candidate.matches(two).count() > official.matches(two).count()
+                && official.matches(one).count() > candidate.matches(one).count()
+        })
+        .map(|(one, two)| format!("look-alike letters {one}→{two}"))
+        .collect()
 }
 
 fn count_words(n: usize) -> &'static str {
@@ -262,9 +280,20 @@ pub fn explain(o: &Side, c: &Side, extras: &Extras) -> Vec<String> {
                     // The affix itself is already named above; keep only changes inside the name.
                     ops.retain(|op| matches!(op, Op::Sub(..) | Op::Swap(..)));
                 }
+                let pairs = letter_pairs(&o.forms.folded, &cf.folded);
+                if !pairs.is_empty() {
+                    // "rn" for "m" shows as an insertion plus a substitution; name the trick instead.
+                    ops.retain(|op| matches!(op, Op::Ins(c, _) | Op::Del(c) if is_separator(*c)));
+                    reasons.extend(pairs);
+                }
                 if !ops.is_empty() && ops.len() <= 4 {
-                    let parts: Vec<String> = ops.iter().map(|op| describe(op, &a)).collect();
+                    let parts: Vec<String> = ops.iter().map(describe).collect();
                     reasons.push(format!("{} changed: {}", count_words(ops.len()), parts.join("; ")));
+                }
+            }
+            if cf.suffix != o.forms.suffix {
+                if let Some(suffix) = &cf.suffix {
+                    reasons.push(format!("same name under another domain or instance: {suffix}"));
                 }
             }
             if rel == Relation::SameSkeleton && reasons.is_empty() {
@@ -289,8 +318,6 @@ pub fn explain(o: &Side, c: &Side, extras: &Extras) -> Vec<String> {
                     reasons.push(format!("{f} in display name"));
                 }
             }
-        } else if jaro_winkler(ok, ck) >= 0.92 {
-            reasons.push("display name similar to the official account's".to_string());
         }
     }
     if bio_mentions(o, extras.bio) && rel != Relation::None {
