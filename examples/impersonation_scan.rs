@@ -40,9 +40,15 @@ fn main() -> ExitCode {
     // `--lookalikes HANDLE [PLATFORM]`: the generator's JSON, until `palisade lookalikes` is wired.
     if args.first().map(String::as_str) == Some("--lookalikes") {
         let handle = args.get(1).map(String::as_str).unwrap_or("WestmerePolice");
-        let platform = args.get(2).and_then(|p| Platform::parse(p)).unwrap_or(Platform::X);
+        let platform = args
+            .get(2)
+            .and_then(|p| Platform::parse(p))
+            .unwrap_or(Platform::X);
         let items = palisade::impersonation::lookalikes(handle, platform);
-        println!("{}", palisade::impersonation::render_json(handle, platform, &items));
+        println!(
+            "{}",
+            palisade::impersonation::render_json(handle, platform, &items)
+        );
         return ExitCode::SUCCESS;
     }
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
@@ -52,8 +58,10 @@ fn main() -> ExitCode {
         .and_then(|i| args.get(i + 1))
         .and_then(|t| t.parse::<f64>().ok());
     let brute = args.iter().any(|a| a == "--brute-force");
-    let (Some(officials), Some(candidates)) = (positional.first(), positional.last().filter(|_| positional.len() >= 2))
-    else {
+    let (Some(officials), Some(candidates)) = (
+        positional.first(),
+        positional.last().filter(|_| positional.len() >= 2),
+    ) else {
         eprintln!("usage: impersonation_scan OFFICIALS.csv CANDIDATES.csv [--threshold T] [--brute-force]");
         return ExitCode::from(2);
     };
@@ -67,7 +75,9 @@ fn main() -> ExitCode {
     };
     for (i, rec) in reader.records().enumerate() {
         let Ok(rec) = rec else { continue };
-        let (Some(p), Some(h)) = (rec.get(0).and_then(Platform::parse), rec.get(1)) else { continue };
+        let (Some(p), Some(h)) = (rec.get(0).and_then(Platform::parse), rec.get(1)) else {
+            continue;
+        };
         let display = rec.get(2).filter(|d| !d.is_empty()).map(str::to_string);
         inv.accounts.push(official(i, p, h, display));
     }
@@ -91,6 +101,10 @@ fn main() -> ExitCode {
         suspects.len(),
         start.elapsed().as_secs_f64()
     );
-    println!("{}", serde_json::to_string(&serde_json::json!({ "impersonation": suspects })).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string(&serde_json::json!({ "impersonation": suspects }))
+            .unwrap_or_default()
+    );
     ExitCode::SUCCESS
 }

@@ -33,10 +33,21 @@ fn columns_by_name_and_bad_rows_collected() {
     assert_eq!(stats.bad_row_count, 4, "{:#?}", stats.bad_rows);
     let lines: Vec<u32> = stats.bad_rows.iter().map(|d| d.line).collect();
     assert_eq!(lines, vec![3, 4, 5, 8]);
-    assert!(stats.bad_rows[0].to_string().contains(":3:1: error[bad-csv]"));
+    assert!(stats.bad_rows[0]
+        .to_string()
+        .contains(":3:1: error[bad-csv]"));
     let found = s.finish();
-    assert_eq!(found.iter().map(|x| x.candidate.as_str()).collect::<Vec<_>>(), vec!["WestmerePo1ice", "CopyCat_99"]);
-    assert!(found[1].reasons.iter().any(|r| r.contains("display name identical")));
+    assert_eq!(
+        found
+            .iter()
+            .map(|x| x.candidate.as_str())
+            .collect::<Vec<_>>(),
+        vec!["WestmerePo1ice", "CopyCat_99"]
+    );
+    assert!(found[1]
+        .reasons
+        .iter()
+        .any(|r| r.contains("display name identical")));
 }
 
 #[test]
@@ -46,6 +57,7 @@ fn missing_column_is_refused() {
     let err = s.scan_csv(f.path(), false).expect_err("no handle column");
     assert_eq!(err.len(), 1);
     assert!(err[0].message.contains("handle"));
-    let missing = Search::new(&westmere(), None).scan_csv(std::path::Path::new("/nonexistent/c.csv"), false);
+    let missing =
+        Search::new(&westmere(), None).scan_csv(std::path::Path::new("/nonexistent/c.csv"), false);
     assert!(missing.is_err());
 }

@@ -21,33 +21,52 @@ fn candidate(platform: Platform, handle: String, display: Option<String>) -> Can
     }
 }
 
-fn both(inv: &palisade::model::Inventory, threshold: f64, cands: &[Candidate]) -> (Vec<String>, Vec<String>) {
+fn both(
+    inv: &palisade::model::Inventory,
+    threshold: f64,
+    cands: &[Candidate],
+) -> (Vec<String>, Vec<String>) {
     let run = |brute: bool| {
         let mut s = Search::new(inv, Some(threshold));
         s.set_brute_force(brute);
         for c in cands {
             s.consider(c);
         }
-        s.finish().into_iter().map(|x| format!("{} {} {} {:.3}", x.account_id, x.platform, x.candidate, x.score)).collect::<Vec<_>>()
+        s.finish()
+            .into_iter()
+            .map(|x| {
+                format!(
+                    "{} {} {} {:.3}",
+                    x.account_id, x.platform, x.candidate, x.score
+                )
+            })
+            .collect::<Vec<_>>()
     };
     (run(false), run(true))
 }
 
 /// Candidates near the officials: generated look-alikes, mutated further at random.
 fn near(seed: &str) -> impl Strategy<Value = String> {
-    let pool: Vec<String> = lookalikes(seed, Platform::X).into_iter().map(|l| l.handle).collect();
-    (0..pool.len(), proptest::collection::vec((0usize..20, "[a-z0-9_]"), 0..3)).prop_map(move |(i, edits)| {
-        let mut h: Vec<char> = pool[i].chars().collect();
-        for (pos, c) in edits {
-            let pos = pos % (h.len() + 1);
-            if pos < h.len() && c == "_" {
-                h.remove(pos);
-            } else {
-                h.insert(pos, c.chars().next().unwrap_or('x'));
+    let pool: Vec<String> = lookalikes(seed, Platform::X)
+        .into_iter()
+        .map(|l| l.handle)
+        .collect();
+    (
+        0..pool.len(),
+        proptest::collection::vec((0usize..20, "[a-z0-9_]"), 0..3),
+    )
+        .prop_map(move |(i, edits)| {
+            let mut h: Vec<char> = pool[i].chars().collect();
+            for (pos, c) in edits {
+                let pos = pos % (h.len() + 1);
+                if pos < h.len() && c == "_" {
+                    h.remove(pos);
+                } else {
+                    h.insert(pos, c.chars().next().unwrap_or('x'));
+                }
             }
-        }
-        h.into_iter().collect()
-    })
+            h.into_iter().collect()
+        })
 }
 
 proptest! {
@@ -92,26 +111,59 @@ proptest! {
 fn own_accounts_allow_and_triage() {
     use palisade::model::{AllowEntry, TriageEntry, TriageState};
     let mut inv = westmere();
-    inv.impersonation_allow.push(AllowEntry { platform: Platform::X, handle: "Westmere_Police".into(), reason: Some("staff association".into()) });
-    inv.impersonation_triage.push(TriageEntry { platform: Platform::X, handle: "WestmerePo1ice".into(), state: TriageState::TakenDown, date: None, ticket: Some("SM-881".into()) });
-    inv.impersonation_triage.push(TriageEntry { platform: Platform::X, handle: "WestmerePolce".into(), state: TriageState::Benign, date: None, ticket: None });
+    inv.impersonation_allow.push(AllowEntry {
+        platform: Platform::X,
+        handle: "Westmere_Police".into(),
+        reason: Some("staff association".into()),
+    });
+    inv.impersonation_triage.push(TriageEntry {
+        platform: Platform::X,
+        handle: "WestmerePo1ice".into(),
+        state: TriageState::TakenDown,
+        date: None,
+        ticket: Some("SM-881".into()),
+    });
+    inv.impersonation_triage.push(TriageEntry {
+        platform: Platform::X,
+        handle: "WestmerePolce".into(),
+        state: TriageState::Benign,
+        date: None,
+        ticket: None,
+    });
     let mut s = Search::new(&inv, None);
     // Own handles on any platform, in any case, are never suspects.
     for h in ["westmerepolice", "@WESTMERE.POLICE", "westmereroads"] {
         s.consider(&candidate(Platform::X, h.into(), None));
     }
-    for h in ["Westmere_Police", "WestmerePo1ice", "WestmerePolce", "WestmerePolcie"] {
+    for h in [
+        "Westmere_Police",
+        "WestmerePo1ice",
+        "WestmerePolce",
+        "WestmerePolcie",
+    ] {
         s.consider(&candidate(Platform::X, h.into(), None));
     }
     let found = s.finish();
-    let state = |h: &str| found.iter().find(|x| x.candidate == h).and_then(|x| x.state.clone());
+    let state = |h: &str| {
+        found
+            .iter()
+            .find(|x| x.candidate == h)
+            .and_then(|x| x.state.clone())
+    };
     assert_eq!(found.len(), 4, "{found:#?}");
     assert_eq!(state("Westmere_Police").as_deref(), Some("allowed"));
     assert_eq!(state("WestmerePolce").as_deref(), Some("benign"));
     assert_eq!(state("WestmerePolcie").as_deref(), Some("suspect"));
-    let back = found.iter().find(|x| x.candidate == "WestmerePo1ice").expect("taken-down one found");
+    let back = found
+        .iter()
+        .find(|x| x.candidate == "WestmerePo1ice")
+        .expect("taken-down one found");
     assert!(back.reappeared);
     assert_eq!(back.ticket.as_deref(), Some("SM-881"));
-    let flagged: Vec<_> = found.iter().filter(|x| palisade::impersonation::is_flagged(x)).map(|x| x.candidate.as_str()).collect();
+    let flagged: Vec<_> = found
+        .iter()
+        .filter(|x| palisade::impersonation::is_flagged(x))
+        .map(|x| x.candidate.as_str())
+        .collect();
     assert_eq!(flagged, vec!["WestmerePo1ice", "WestmerePolcie"]);
 }

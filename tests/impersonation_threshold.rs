@@ -38,21 +38,49 @@ fn scored() -> Vec<(impersonation_common::Labelled, f64, Vec<String>)> {
 #[test]
 fn default_threshold_has_full_recall_and_no_false_alarm() {
     let rows = scored();
-    let mut table: Vec<_> = rows.iter().map(|(r, s, why)| (*s, r.planted, r.handle.clone(), r.kind.clone(), why.clone())).collect();
+    let mut table: Vec<_> = rows
+        .iter()
+        .map(|(r, s, why)| (*s, r.planted, r.handle.clone(), r.kind.clone(), why.clone()))
+        .collect();
     table.sort_by(|a, b| a.0.total_cmp(&b.0));
     for (s, planted, h, kind, why) in &table {
-        eprintln!("{s:.3} {} {h:<32} {kind:<22} {why:?}", if *planted { "P" } else { "N" });
+        eprintln!(
+            "{s:.3} {} {h:<32} {kind:<22} {why:?}",
+            if *planted { "P" } else { "N" }
+        );
     }
     let planted = rows.iter().filter(|r| r.0.planted).count();
-    let tp = rows.iter().filter(|r| r.0.planted && r.1 >= DEFAULT_THRESHOLD).count();
-    let fp = rows.iter().filter(|r| !r.0.planted && r.1 >= DEFAULT_THRESHOLD).count();
+    let tp = rows
+        .iter()
+        .filter(|r| r.0.planted && r.1 >= DEFAULT_THRESHOLD)
+        .count();
+    let fp = rows
+        .iter()
+        .filter(|r| !r.0.planted && r.1 >= DEFAULT_THRESHOLD)
+        .count();
     let recall = tp as f64 / planted as f64;
     let precision = tp as f64 / (tp + fp).max(1) as f64;
-    let min_planted = rows.iter().filter(|r| r.0.planted).map(|r| r.1).fold(1.0, f64::min);
-    let max_negative = rows.iter().filter(|r| !r.0.planted).map(|r| r.1).fold(0.0, f64::max);
+    let min_planted = rows
+        .iter()
+        .filter(|r| r.0.planted)
+        .map(|r| r.1)
+        .fold(1.0, f64::min);
+    let max_negative = rows
+        .iter()
+        .filter(|r| !r.0.planted)
+        .map(|r| r.1)
+        .fold(0.0, f64::max);
     eprintln!("threshold {DEFAULT_THRESHOLD}: recall {recall:.3} precision {precision:.3}; lowest planted {min_planted:.3}, highest negative {max_negative:.3}");
-    let misses: Vec<_> = rows.iter().filter(|r| r.0.planted && r.1 < DEFAULT_THRESHOLD).map(|r| &r.0.handle).collect();
-    let alarms: Vec<_> = rows.iter().filter(|r| !r.0.planted && r.1 >= DEFAULT_THRESHOLD).map(|r| &r.0.handle).collect();
+    let misses: Vec<_> = rows
+        .iter()
+        .filter(|r| r.0.planted && r.1 < DEFAULT_THRESHOLD)
+        .map(|r| &r.0.handle)
+        .collect();
+    let alarms: Vec<_> = rows
+        .iter()
+        .filter(|r| !r.0.planted && r.1 >= DEFAULT_THRESHOLD)
+        .map(|r| &r.0.handle)
+        .collect();
     assert!(misses.is_empty(), "planted look-alikes missed: {misses:?}");
     assert!(alarms.is_empty(), "hard negatives flagged: {alarms:?}");
     assert_eq!(recall, 1.0);
@@ -62,7 +90,11 @@ fn default_threshold_has_full_recall_and_no_false_alarm() {
     for t in [0.80, 0.82, 0.84, 0.86, 0.88, 0.90, 0.92, 0.94] {
         let tp = rows.iter().filter(|r| r.0.planted && r.1 >= t).count();
         let fp = rows.iter().filter(|r| !r.0.planted && r.1 >= t).count();
-        eprintln!("sweep {t:.2}: recall {:.3} precision {:.3}", tp as f64 / planted as f64, tp as f64 / (tp + fp).max(1) as f64);
+        eprintln!(
+            "sweep {t:.2}: recall {:.3} precision {:.3}",
+            tp as f64 / planted as f64,
+            tp as f64 / (tp + fp).max(1) as f64
+        );
     }
 }
 
@@ -85,7 +117,10 @@ fn planted_ones_are_reported_against_their_target() {
     let found = s.finish();
     for row in labelled().into_iter().filter(|r| r.planted) {
         assert!(
-            found.iter().any(|f| f.account_id == row.target && f.candidate == row.handle.trim_start_matches('@')),
+            found
+                .iter()
+                .any(|f| f.account_id == row.target
+                    && f.candidate == row.handle.trim_start_matches('@')),
             "{} not reported against {}",
             row.handle,
             row.target

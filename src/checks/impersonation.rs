@@ -13,7 +13,10 @@ pub fn imp_01(ctx: &Context, account: &Account) -> Outcome {
     let Some(all) = &ctx.suspects else {
         return Outcome::skip("no candidate list given (--candidates or --online)");
     };
-    let mine: Vec<_> = all.iter().filter(|s| s.account_id == account.id && is_flagged(s)).collect();
+    let mine: Vec<_> = all
+        .iter()
+        .filter(|s| s.account_id == account.id && is_flagged(s))
+        .collect();
     if mine.is_empty() {
         return Outcome::pass("no look-alike account found above the threshold");
     }
@@ -21,11 +24,19 @@ pub fn imp_01(ctx: &Context, account: &Account) -> Outcome {
         .iter()
         .take(5)
         .map(|s| {
-            let why = s.reasons.first().map(String::as_str).unwrap_or("similar handle");
+            let why = s
+                .reasons
+                .first()
+                .map(String::as_str)
+                .unwrap_or("similar handle");
             format!("{} ({:.2}: {why})", s.candidate, s.score)
         })
         .collect();
-    let more = if mine.len() > 5 { format!(" and {} more", mine.len() - 5) } else { String::new() };
+    let more = if mine.len() > 5 {
+        format!(" and {} more", mine.len() - 5)
+    } else {
+        String::new()
+    };
     let message = format!(
         "{} look-alike account(s) of {}: {}{more}",
         mine.len(),

@@ -60,7 +60,9 @@ fn columns(header: &csv::ByteRecord, file: &str) -> Result<Columns, Vec<Diagnost
     let find = |name: &str| {
         header.iter().position(|h| {
             let h = String::from_utf8_lossy(h);
-            h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name)
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(name)
         })
     };
     let platform = find("platform");
@@ -68,7 +70,11 @@ fn columns(header: &csv::ByteRecord, file: &str) -> Result<Columns, Vec<Diagnost
     let mut errs = Vec::new();
     for (name, col) in [("platform", platform), ("handle", handle)] {
         if col.is_none() {
-            errs.push(diag(file, 1, format!("the header has no `{name}` column (required: platform,handle)")));
+            errs.push(diag(
+                file,
+                1,
+                format!("the header has no `{name}` column (required: platform,handle)"),
+            ));
         }
     }
     match (platform, handle) {
@@ -85,7 +91,9 @@ fn columns(header: &csv::ByteRecord, file: &str) -> Result<Columns, Vec<Diagnost
 }
 
 fn field<'r>(rec: &'r csv::ByteRecord, col: Option<usize>) -> Result<Option<&'r str>, String> {
-    let Some(bytes) = col.and_then(|c| rec.get(c)) else { return Ok(None) };
+    let Some(bytes) = col.and_then(|c| rec.get(c)) else {
+        return Ok(None);
+    };
     let s = std::str::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())?;
     let s = s.trim();
     Ok((!s.is_empty()).then_some(s))
@@ -96,21 +104,35 @@ fn progress_bar(progress: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} rows read, {msg} [{elapsed}]") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {human_pos} rows read, {msg} [{elapsed}]")
+    {
         pb.set_style(style);
     }
     pb.enable_steady_tick(Duration::from_millis(200));
     pb
 }
 
-pub(super) fn scan(search: &mut Search, path: &Path, progress: bool) -> Result<ScanStats, Vec<Diagnostic>> {
+pub(super) fn scan(
+    search: &mut Search,
+    path: &Path,
+    progress: bool,
+) -> Result<ScanStats, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let source = path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+    let source = path
+        .file_name()
+        .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
         .from_path(path)
-        .map_err(|e| vec![diag(&file, 0, format!("cannot read the candidates file: {e}"))])?;
+        .map_err(|e| {
+            vec![diag(
+                &file,
+                0,
+                format!("cannot read the candidates file: {e}"),
+            )]
+        })?;
     let header = reader
         .byte_headers()
         .map_err(|e| vec![diag(&file, 1, format!("cannot read the header: {e}"))])?
@@ -132,10 +154,17 @@ pub(super) fn scan(search: &mut Search, path: &Path, progress: bool) -> Result<S
                 let line = e.position().map_or(0, |p| p.line());
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     pb.finish_and_clear();
-                    return Err(vec![diag(&file, line, format!("cannot read the candidates file: {e}"))]);
+                    return Err(vec![diag(
+                        &file,
+                        line,
+                        format!("cannot read the candidates file: {e}"),
+                    )]);
                 }
                 stats.rows += 1;
-                bad(&mut stats, diag(&file, line, format!("unreadable row: {e}")));
+                bad(
+                    &mut stats,
+                    diag(&file, line, format!("unreadable row: {e}")),
+                );
                 continue;
             }
         };
@@ -166,18 +195,29 @@ pub(super) fn scan(search: &mut Search, path: &Path, progress: bool) -> Result<S
 }
 
 /// One row as a candidate, or what is wrong with it.
-fn row<'r>(rec: &'r csv::ByteRecord, cols: &Columns, source: &'r str) -> Result<CandidateRef<'r>, String> {
-    let named = |name: &str, col: Option<usize>| field(rec, col).map_err(|e| format!("`{name}`: {e}"));
+fn row<'r>(
+    rec: &'r csv::ByteRecord,
+    cols: &Columns,
+    source: &'r str,
+) -> Result<CandidateRef<'r>, String> {
+    let named =
+        |name: &str, col: Option<usize>| field(rec, col).map_err(|e| format!("`{name}`: {e}"));
     let platform_text = named("platform", Some(cols.platform))?.ok_or("`platform` is empty")?;
-    let platform = Platform::parse(&platform_text.to_ascii_lowercase())
-        .ok_or_else(|| format!("`platform`: unknown platform {platform_text:?} (one of {})", Platform::ALL.join(", ")))?;
+    let platform = Platform::parse(&platform_text.to_ascii_lowercase()).ok_or_else(|| {
+        format!(
+            "`platform`: unknown platform {platform_text:?} (one of {})",
+            Platform::ALL.join(", ")
+        )
+    })?;
     let handle = named("handle", Some(cols.handle))?.ok_or("`handle` is empty")?;
     let bare = handle.trim_start_matches('@');
     if bare.is_empty() {
         return Err("`handle` is empty".to_string());
     }
     if bare.chars().any(char::is_whitespace) {
-        return Err(format!("`handle`: {handle:?} contains a space, which no platform allows"));
+        return Err(format!(
+            "`handle`: {handle:?} contains a space, which no platform allows"
+        ));
     }
     if let Some(f) = named("followers", cols.followers)? {
         if f.replace([',', '_'], "").parse::<u64>().is_err() {

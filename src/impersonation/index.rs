@@ -70,7 +70,11 @@ fn for_each_deletion(s: &str, mut f: impl FnMut(u64)) {
     }
     for i in 0..n {
         let left = sub(0, i);
-        f(key(left.wrapping_mul(pow[n - i - 1]).wrapping_add(sub(i + 1, n)), n - 1));
+        f(key(
+            left.wrapping_mul(pow[n - i - 1])
+                .wrapping_add(sub(i + 1, n)),
+            n - 1,
+        ));
         if MAX_EDITS < 2 {
             continue;
         }
@@ -146,13 +150,18 @@ impl Index {
 
     /// Every official on `c`'s platform: the brute-force comparison set.
     pub fn all(&self, platform: Platform) -> &[u32] {
-        self.platforms.get(&platform).map(|p| p.all.as_slice()).unwrap_or(&[])
+        self.platforms
+            .get(&platform)
+            .map(|p| p.all.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Officials that may relate to `c`, sorted and deduplicated into `out`.
     pub fn lookup(&self, c: &Side, out: &mut Vec<u32>) {
         out.clear();
-        let Some(p) = self.platforms.get(&c.platform) else { return };
+        let Some(p) = self.platforms.get(&c.platform) else {
+            return;
+        };
         let f = &c.forms;
         for key in [&f.bare, &f.core] {
             if let Some(ids) = p.exact.get(key.as_str()) {
@@ -166,7 +175,9 @@ impl Index {
         }
         for key in [&f.bare, &f.core] {
             // Length bound: no official is within MAX_EDITS of a much longer name.
-            if key.len() <= 4 * (p.max_len + MAX_EDITS) && key.chars().count() <= p.max_len + MAX_EDITS {
+            if key.len() <= 4 * (p.max_len + MAX_EDITS)
+                && key.chars().count() <= p.max_len + MAX_EDITS
+            {
                 for_each_deletion(key, |h| {
                     if let Some(ids) = p.deletions.get(&h) {
                         out.extend_from_slice(ids);
@@ -211,7 +222,13 @@ mod tests {
     #[test]
     fn deletions_meet_for_two_edits() {
         let a = hashes("westmerepolice");
-        for b in ["westmerepollce", "westerepolice", "wesmtrepolice", "westmerepolicexy", "wstmerpolice"] {
+        for b in [
+            "westmerepollce",
+            "westerepolice",
+            "wesmtrepolice",
+            "westmerepolicexy",
+            "wstmerpolice",
+        ] {
             let hb = hashes(b);
             assert!(a.iter().any(|h| hb.contains(h)), "{b}");
         }

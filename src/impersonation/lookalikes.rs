@@ -105,7 +105,19 @@ const CYRILLIC: &[(char, char)] = &[
 
 const VOWELS: &[char] = &['a', 'e', 'i', 'o', 'u'];
 
-const TLDS: &[&str] = &["com", "org", "net", "uk", "co.uk", "org.uk", "police.uk", "gov.uk", "social", "news", "info"];
+const TLDS: &[&str] = &[
+    "com",
+    "org",
+    "net",
+    "uk",
+    "co.uk",
+    "org.uk",
+    "police.uk",
+    "gov.uk",
+    "social",
+    "news",
+    "info",
+];
 
 fn domain_ok(d: &str) -> bool {
     d.len() <= 253
@@ -122,7 +134,10 @@ fn domain_ok(d: &str) -> bool {
 /// Whether `h` can exist as a handle on `platform` (`inventory.md`, handle rules).
 pub fn valid_handle(h: &str, platform: Platform) -> bool {
     let n = h.chars().count();
-    let only = |extra: &[u8]| h.bytes().all(|b| b.is_ascii_alphanumeric() || extra.contains(&b));
+    let only = |extra: &[u8]| {
+        h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+    };
     match platform {
         Platform::X => (1..=15).contains(&n) && only(b"_"),
         Platform::Instagram | Platform::Threads => (1..=30).contains(&n) && only(b"._"),
@@ -133,7 +148,9 @@ pub fn valid_handle(h: &str, platform: Platform) -> bool {
         Platform::Bluesky => domain_ok(h),
         Platform::Mastodon => match h.split_once('@') {
             Some((u, i)) => {
-                (1..=30).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && domain_ok(i)
+                (1..=30).contains(&u.len())
+                    && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    && domain_ok(i)
             }
             None => false,
         },
@@ -229,7 +246,9 @@ fn name_variants(name: &str, platform: Platform, push: &mut dyn FnMut(String, &'
     // Separators: added between letters, removed, or swapped for another one.
     for &sep in separators(platform) {
         for i in 1..n {
-            if !super::normalise::is_separator(chars[i - 1]) && !super::normalise::is_separator(chars[i]) {
+            if !super::normalise::is_separator(chars[i - 1])
+                && !super::normalise::is_separator(chars[i])
+            {
                 let mut v = chars.clone();
                 v.insert(i, sep);
                 push(join(&v), "separator");
@@ -312,19 +331,32 @@ pub fn lookalikes(handle: &str, platform: Platform) -> Vec<Lookalike> {
             // the generic separator class that would otherwise claim it.
             let chars: Vec<char> = label.chars().collect();
             for i in 1..chars.len() {
-                let (a, b): (String, String) = (chars[..i].iter().collect(), chars[i..].iter().collect());
+                let (a, b): (String, String) =
+                    (chars[..i].iter().collect(), chars[i..].iter().collect());
                 emit(format!("{a}-{b}.{rest}"), "hyphenation");
                 emit(format!("{a}.{b}.{rest}"), "subdomain");
             }
-            name_variants(label, platform, &mut |v, class| emit(format!("{v}.{rest}"), class));
-            let registrable = if rest.eq_ignore_ascii_case("bsky.social") { label.to_string() } else { handle.to_string() };
+            name_variants(label, platform, &mut |v, class| {
+                emit(format!("{v}.{rest}"), class)
+            });
+            let registrable = if rest.eq_ignore_ascii_case("bsky.social") {
+                label.to_string()
+            } else {
+                handle.to_string()
+            };
             for sub in ["official", "www", "news", "uk", "real"] {
                 emit(format!("{sub}.{registrable}"), "subdomain");
             }
             if !rest.eq_ignore_ascii_case("bsky.social") {
                 emit(format!("{label}.bsky.social"), "bsky-suffix");
-                emit(format!("{}.bsky.social", handle.replace('.', "")), "bsky-suffix");
-                emit(format!("{}.bsky.social", handle.replace('.', "-")), "bsky-suffix");
+                emit(
+                    format!("{}.bsky.social", handle.replace('.', "")),
+                    "bsky-suffix",
+                );
+                emit(
+                    format!("{}.bsky.social", handle.replace('.', "-")),
+                    "bsky-suffix",
+                );
             }
             let base = match rest.split_once('.') {
                 Some((_, _)) if !rest.eq_ignore_ascii_case("bsky.social") => label,
@@ -337,9 +369,19 @@ pub fn lookalikes(handle: &str, platform: Platform) -> Vec<Lookalike> {
             }
         }
         Platform::Mastodon => {
-            let (user, instance) = handle.split_once('@').unwrap_or((handle, "mastodon.social"));
-            name_variants(user, platform, &mut |v, class| emit(format!("{v}@{instance}"), class));
-            for other in ["mastodon.social", "mastodon.online", "mstdn.social", "mas.to", "social.police.uk"] {
+            let (user, instance) = handle
+                .split_once('@')
+                .unwrap_or((handle, "mastodon.social"));
+            name_variants(user, platform, &mut |v, class| {
+                emit(format!("{v}@{instance}"), class)
+            });
+            for other in [
+                "mastodon.social",
+                "mastodon.online",
+                "mstdn.social",
+                "mas.to",
+                "social.police.uk",
+            ] {
                 if !other.eq_ignore_ascii_case(instance) {
                     emit(format!("{user}@{other}"), "tld-swap");
                 }
@@ -347,7 +389,12 @@ pub fn lookalikes(handle: &str, platform: Platform) -> Vec<Lookalike> {
         }
         _ => name_variants(handle, platform, &mut emit),
     }
-    let rank = |c: &str| CLASSES.iter().position(|k| *k == c).unwrap_or(CLASSES.len());
+    let rank = |c: &str| {
+        CLASSES
+            .iter()
+            .position(|k| *k == c)
+            .unwrap_or(CLASSES.len())
+    };
     out.sort_by_key(|l| rank(l.class));
     out
 }
@@ -400,7 +447,11 @@ mod tests {
             for l in &v {
                 assert!(valid_handle(&l.handle, p), "{} on {p}", l.handle);
                 assert!(!l.handle.eq_ignore_ascii_case(h), "{}", l.handle);
-                assert!(seen.insert(l.handle.to_lowercase()), "duplicate {}", l.handle);
+                assert!(
+                    seen.insert(l.handle.to_lowercase()),
+                    "duplicate {}",
+                    l.handle
+                );
             }
         }
     }
@@ -409,14 +460,33 @@ mod tests {
     fn x_limit_is_respected_and_classes_present() {
         let v = lookalikes("WestmerePolice", Platform::X);
         assert!(v.iter().any(|l| l.handle == "WestmerePo1ice"));
-        assert!(!v.iter().any(|l| l.class == "affix"), "every affix would exceed 15 characters");
+        assert!(
+            !v.iter().any(|l| l.class == "affix"),
+            "every affix would exceed 15 characters"
+        );
         let v = lookalikes("WMPolice", Platform::X);
         assert!(v.iter().all(|l| l.handle.len() <= 15));
-        for class in ["omission", "repetition", "transposition", "replacement", "insertion", "homoglyph", "vowel-swap", "separator", "affix", "bitsquatting"] {
+        for class in [
+            "omission",
+            "repetition",
+            "transposition",
+            "replacement",
+            "insertion",
+            "homoglyph",
+            "vowel-swap",
+            "separator",
+            "affix",
+            "bitsquatting",
+        ] {
             assert!(v.iter().any(|l| l.class == class), "{class}");
         }
-        assert!(v.iter().any(|l| l.handle.eq_ignore_ascii_case("WMPolice_UK")));
-        assert!(!v.iter().any(|l| l.class == "cyrillic"), "X handles are ASCII");
+        assert!(v
+            .iter()
+            .any(|l| l.handle.eq_ignore_ascii_case("WMPolice_UK")));
+        assert!(
+            !v.iter().any(|l| l.class == "cyrillic"),
+            "X handles are ASCII"
+        );
     }
 
     #[test]
@@ -425,6 +495,9 @@ mod tests {
         for class in ["tld-swap", "subdomain", "hyphenation", "bsky-suffix"] {
             assert!(v.iter().any(|l| l.class == class), "{class}");
         }
-        assert!(v.iter().any(|l| l.handle == "westmere.bsky.social" || l.handle == "westmerepoliceuk.bsky.social"));
+        assert!(v
+            .iter()
+            .any(|l| l.handle == "westmere.bsky.social"
+                || l.handle == "westmerepoliceuk.bsky.social"));
     }
 }

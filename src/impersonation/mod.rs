@@ -89,7 +89,10 @@ struct Official {
 
 /// Handles compare case-insensitively and a leading `@` is not part of a handle.
 fn handle_key(platform: Platform, handle: &str) -> (Platform, String) {
-    (platform, handle.trim().trim_start_matches('@').to_lowercase())
+    (
+        platform,
+        handle.trim().trim_start_matches('@').to_lowercase(),
+    )
 }
 
 /// The impersonation search over one inventory's official accounts.
@@ -114,7 +117,11 @@ impl Search {
         let threshold = threshold
             .or(inv.policy.impersonation_threshold)
             .unwrap_or(DEFAULT_THRESHOLD);
-        let threshold = if threshold.is_nan() { DEFAULT_THRESHOLD } else { threshold.clamp(0.0, 1.0) };
+        let threshold = if threshold.is_nan() {
+            DEFAULT_THRESHOLD
+        } else {
+            threshold.clamp(0.0, 1.0)
+        };
         let officials: Vec<Official> = inv
             .accounts
             .iter()
@@ -131,7 +138,11 @@ impl Search {
             officials,
             threshold,
             brute_force: threshold < INDEX_FLOOR,
-            own: inv.accounts.iter().map(|a| handle_key(a.platform, &a.handle).1).collect(),
+            own: inv
+                .accounts
+                .iter()
+                .map(|a| handle_key(a.platform, &a.handle).1)
+                .collect(),
             allow: inv
                 .impersonation_allow
                 .iter()
@@ -182,10 +193,16 @@ impl Search {
         } else {
             self.index.lookup(&side, &mut ids);
         }
-        let extras = Extras { bio: c.bio, url: c.url, org_host: self.org_host.as_deref() };
+        let extras = Extras {
+            bio: c.bio,
+            url: c.url,
+            org_host: self.org_host.as_deref(),
+        };
         let mut hits = 0;
         for &id in &ids {
-            let Some(o) = self.officials.get(id as usize) else { continue };
+            let Some(o) = self.officials.get(id as usize) else {
+                continue;
+            };
             let (s, _) = score::score(&o.side, &side, &extras);
             if s < self.threshold {
                 continue;
@@ -281,7 +298,10 @@ pub fn is_flagged(s: &Suspect) -> bool {
 /// "https://www.westmere.police.uk/social" → "westmere.police.uk".
 fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#', ':']).next()?.to_ascii_lowercase();
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     (!host.is_empty()).then_some(host)
 }
@@ -292,7 +312,10 @@ mod tests {
 
     #[test]
     fn host_is_extracted() {
-        assert_eq!(host_of("https://www.westmere.police.uk/social").as_deref(), Some("westmere.police.uk"));
+        assert_eq!(
+            host_of("https://www.westmere.police.uk/social").as_deref(),
+            Some("westmere.police.uk")
+        );
         assert_eq!(host_of("").as_deref(), None);
     }
 }

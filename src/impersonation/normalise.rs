@@ -213,8 +213,7 @@ fn words(s: &str) -> Vec<String> {
         }
         let boundary = match prev {
             Some(p) => {
-                (p.is_lowercase() && c.is_uppercase())
-                    || (p.is_ascii_digit() != c.is_ascii_digit())
+                (p.is_lowercase() && c.is_uppercase()) || (p.is_ascii_digit() != c.is_ascii_digit())
             }
             None => false,
         };
@@ -235,7 +234,11 @@ pub fn handle_forms(handle: &str, platform: Platform) -> Forms {
     let raw = handle.trim().trim_start_matches('@');
     let (name, suffix) = strip_platform_suffix(raw, platform);
     let (visible, invisibles) = remove_invisibles(name);
-    let nfkc: String = if visible.is_ascii() { visible.to_string() } else { visible.nfkc().collect() };
+    let nfkc: String = if visible.is_ascii() {
+        visible.to_string()
+    } else {
+        visible.nfkc().collect()
+    };
     let compat = nfkc != visible;
     let folded = nfkc.to_lowercase();
     let bare = skeleton(&nfkc);
@@ -283,7 +286,10 @@ pub fn remove_invisibles(s: &str) -> (std::borrow::Cow<'_, str>, usize) {
 pub fn display_key(s: &str) -> String {
     let (visible, _) = remove_invisibles(s.trim());
     let nfkc: String = visible.nfkc().collect();
-    skeleton(&nfkc).chars().filter(|c| !c.is_whitespace()).collect()
+    skeleton(&nfkc)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// The script of a non-ASCII letter, in words, for reasons such as "Cyrillic о in display name".
@@ -393,7 +399,13 @@ mod tests {
 
     #[test]
     fn display_keys_and_scripts() {
-        assert_eq!(display_key("Westmere Police"), display_key("Westmere  Pоlice"));
-        assert_eq!(foreign_lookalikes("Pоlice"), vec!["Cyrillic о (U+043E)".to_string()]);
+        assert_eq!(
+            display_key("Westmere Police"),
+            display_key("Westmere  Pоlice")
+        );
+        assert_eq!(
+            foreign_lookalikes("Pоlice"),
+            vec!["Cyrillic о (U+043E)".to_string()]
+        );
     }
 }

@@ -9,7 +9,9 @@
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
-use super::normalise::{display_key, foreign_lookalikes, handle_forms, is_separator, skeleton, Forms};
+use super::normalise::{
+    display_key, foreign_lookalikes, handle_forms, is_separator, skeleton, Forms,
+};
 use crate::model::Platform;
 
 /// Lowest threshold for which the indexed search is exact; below it [`super::Search`] compares
@@ -117,7 +119,11 @@ pub fn score(o: &Side, c: &Side, extras: &Extras) -> (f64, bool) {
         related = true;
         // A copied display name on another handle is impersonation on its own; with a similar
         // handle as well it is the classic spoof.
-        s = if rel == Relation::None { 0.90 } else { (s + 0.04).max(0.92) };
+        s = if rel == Relation::None {
+            0.90
+        } else {
+            (s + 0.04).max(0.92)
+        };
     }
     // A merely similar display name earns nothing: "Eastmere Police" is another force.
     if related {
@@ -138,14 +144,18 @@ fn bio_mentions(o: &Side, bio: Option<&str>) -> bool {
     let Some(bio) = bio else { return false };
     let key = skeleton(&bio.to_lowercase());
     (o.forms.core.chars().count() >= MIN_CONTAINED && key.contains(o.forms.core.as_str()))
-        || o.display_key.as_ref().is_some_and(|d| d.chars().count() >= MIN_CONTAINED && key.contains(d.as_str()))
+        || o.display_key
+            .as_ref()
+            .is_some_and(|d| d.chars().count() >= MIN_CONTAINED && key.contains(d.as_str()))
         || key.contains("official")
 }
 
 fn link_points_home(o: &Side, extras: &Extras) -> bool {
     let Some(url) = extras.url else { return false };
     let url = url.to_ascii_lowercase();
-    extras.org_host.is_some_and(|h| !h.is_empty() && url.contains(&h.to_ascii_lowercase()))
+    extras
+        .org_host
+        .is_some_and(|h| !h.is_empty() && url.contains(&h.to_ascii_lowercase()))
         || (o.forms.core.len() >= MIN_CONTAINED && url.contains(&o.forms.folded))
 }
 
@@ -172,7 +182,9 @@ fn edit_script(a: &[char], b: &[char]) -> Vec<Op> {
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -182,7 +194,13 @@ fn edit_script(a: &[char], b: &[char]) -> Vec<Op> {
     let mut ops = Vec::new();
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
-        if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && a[i - 1] != a[i - 2] && d[i][j] == d[i - 2][j - 2] + 1 {
+        if i > 1
+            && j > 1
+            && a[i - 1] == b[j - 2]
+            && a[i - 2] == b[j - 1]
+            && a[i - 1] != a[i - 2]
+            && d[i][j] == d[i - 2][j - 2] + 1
+        {
             ops.push(Op::Swap(a[i - 2], a[i - 1]));
             i -= 2;
             j -= 2;
@@ -214,7 +232,9 @@ fn looks_alike(a: char, b: char) -> bool {
 
 fn describe(op: &Op) -> String {
     match *op {
-        Op::Sub(a, b) if is_separator(a) && is_separator(b) => format!("separator '{a}' replaced by '{b}'"),
+        Op::Sub(a, b) if is_separator(a) && is_separator(b) => {
+            format!("separator '{a}' replaced by '{b}'")
+        }
         Op::Sub(a, b) if looks_alike(a, b) => format!("look-alike character {a}→{b}"),
         Op::Sub(a, b) => format!("character changed {a}→{b}"),
         Op::Ins(c, _) if is_separator(c) => format!("separator '{c}' added"),
@@ -265,7 +285,12 @@ pub fn explain(o: &Side, c: &Side, extras: &Extras) -> Vec<String> {
         reasons.push(format!("{f} in the handle"));
     }
     if !cf.affixes.is_empty() && rel != Relation::None {
-        let added: Vec<&str> = cf.affixes.iter().copied().filter(|a| !o.forms.affixes.contains(a)).collect();
+        let added: Vec<&str> = cf
+            .affixes
+            .iter()
+            .copied()
+            .filter(|a| !o.forms.affixes.contains(a))
+            .collect();
         if !added.is_empty() {
             reasons.push(format!("decorative affix added: {}", added.join(", ")));
         }
@@ -288,19 +313,29 @@ pub fn explain(o: &Side, c: &Side, extras: &Extras) -> Vec<String> {
                 }
                 if !ops.is_empty() && ops.len() <= 4 {
                     let parts: Vec<String> = ops.iter().map(describe).collect();
-                    reasons.push(format!("{} changed: {}", count_words(ops.len()), parts.join("; ")));
+                    reasons.push(format!(
+                        "{} changed: {}",
+                        count_words(ops.len()),
+                        parts.join("; ")
+                    ));
                 }
             }
             if cf.suffix != o.forms.suffix {
                 if let Some(suffix) = &cf.suffix {
-                    reasons.push(format!("same name under another domain or instance: {suffix}"));
+                    reasons.push(format!(
+                        "same name under another domain or instance: {suffix}"
+                    ));
                 }
             }
             if rel == Relation::SameSkeleton && reasons.is_empty() {
-                reasons.push("same name once look-alike characters and separators are ignored".to_string());
+                reasons.push(
+                    "same name once look-alike characters and separators are ignored".to_string(),
+                );
             }
         }
-        Relation::Reordered => reasons.push("the official name's words in a different order".to_string()),
+        Relation::Reordered => {
+            reasons.push("the official name's words in a different order".to_string())
+        }
         Relation::Contains => reasons.push(format!(
             "contains the official name '{}' with other text added",
             o.forms.core
@@ -309,7 +344,11 @@ pub fn explain(o: &Side, c: &Side, extras: &Extras) -> Vec<String> {
     }
     if let (Some(ok), Some(ck)) = (&o.display_key, &c.display_key) {
         if ok == ck {
-            let foreign = c.display.as_deref().map(foreign_lookalikes).unwrap_or_default();
+            let foreign = c
+                .display
+                .as_deref()
+                .map(foreign_lookalikes)
+                .unwrap_or_default();
             if foreign.is_empty() {
                 reasons.push("display name identical to the official account's".to_string());
             } else {
@@ -357,12 +396,23 @@ mod tests {
     fn reasons_name_the_change() {
         let o = side("WestmerePolice", Some("Westmere Police"));
         let r = explain(&o, &side("WestmerePo1ice", None), &Extras::default());
-        assert_eq!(r, vec!["one character changed: look-alike character l→1".to_string()]);
+        assert_eq!(
+            r,
+            vec!["one character changed: look-alike character l→1".to_string()]
+        );
         let r = explain(&o, &side("WestmerePolcie", None), &Extras::default());
         assert!(r[0].contains("swapped"), "{r:?}");
-        let r = explain(&o, &side("SomethingElse", Some("Westmere Pоlice")), &Extras::default());
+        let r = explain(
+            &o,
+            &side("SomethingElse", Some("Westmere Pоlice")),
+            &Extras::default(),
+        );
         assert!(r.iter().any(|x| x.contains("Cyrillic о")), "{r:?}");
-        let (sc, rel) = score(&o, &side("SomethingElse", Some("Westmere Police")), &Extras::default());
+        let (sc, rel) = score(
+            &o,
+            &side("SomethingElse", Some("Westmere Police")),
+            &Extras::default(),
+        );
         assert!(rel && sc >= 0.9);
     }
 

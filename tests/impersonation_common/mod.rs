@@ -34,11 +34,36 @@ pub fn westmere() -> Inventory {
     inv.organisation.name = "Westmere Constabulary".into();
     inv.organisation.website = Some("https://www.westmere.police.uk".into());
     inv.accounts = vec![
-        account("wm-x-main", Platform::X, "WestmerePolice", Some("Westmere Police")),
-        account("wm-x-roads", Platform::X, "WestmereRoads", Some("Westmere Roads Policing")),
-        account("wm-insta", Platform::Instagram, "westmere.police", Some("Westmere Police")),
-        account("wm-bsky", Platform::Bluesky, "westmerepolice.bsky.social", Some("Westmere Police")),
-        account("wm-fb", Platform::Facebook, "WestmerePolice", Some("Westmere Police")),
+        account(
+            "wm-x-main",
+            Platform::X,
+            "WestmerePolice",
+            Some("Westmere Police"),
+        ),
+        account(
+            "wm-x-roads",
+            Platform::X,
+            "WestmereRoads",
+            Some("Westmere Roads Policing"),
+        ),
+        account(
+            "wm-insta",
+            Platform::Instagram,
+            "westmere.police",
+            Some("Westmere Police"),
+        ),
+        account(
+            "wm-bsky",
+            Platform::Bluesky,
+            "westmerepolice.bsky.social",
+            Some("Westmere Police"),
+        ),
+        account(
+            "wm-fb",
+            Platform::Facebook,
+            "WestmerePolice",
+            Some("Westmere Police"),
+        ),
     ];
     inv
 }
@@ -56,7 +81,10 @@ pub struct Labelled {
 }
 
 pub fn labelled() -> Vec<Labelled> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/impersonation/labelled.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/impersonation/labelled.csv"
+    );
     let mut r = csv::Reader::from_path(path).expect("labelled.csv is part of the repository");
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     r.records()
