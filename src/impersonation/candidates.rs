@@ -113,6 +113,19 @@ fn progress_bar(progress: bool) -> ProgressBar {
     pb
 }
 
+/// Rows per batch handed to a worker: large enough that channel traffic is noise, small enough
+/// that memory stays flat on a file of millions of rows.
+const BATCH: usize = 4096;
+
+/// What one worker gives back: suspects, bad rows (line, diagnostic) and counts.
+#[derive(Default)]
+struct WorkerOut {
+    hits: Vec<(super::Slot, crate::model::results::Suspect)>,
+    bad: Vec<Diagnostic>,
+    bad_count: u64,
+    candidates: u64,
+}
+
 pub(super) fn scan(
     search: &mut Search,
     path: &Path,
@@ -139,57 +152,134 @@ pub(super) fn scan(
         .clone();
     let cols = columns(&header, &file)?;
     let pb = progress_bar(progress);
+    // PALISADE_THREADS caps the scoring threads (for measurement, or a busy shared machine).
+    let workers = std::env::var("PALISADE_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 4);
     let mut stats = ScanStats::default();
-    let mut rec = csv::ByteRecord::new();
-    let bad = |stats: &mut ScanStats, d: Diagnostic| {
-        stats.bad_row_count += 1;
-        if stats.bad_rows.len() < MAX_ROW_DIAGNOSTICS {
-            stats.bad_rows.push(d);
-        }
-    };
-    loop {
-        let more = match reader.read_byte_record(&mut rec) {
-            Ok(more) => more,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    pb.finish_and_clear();
-                    return Err(vec![diag(
-                        &file,
-                        line,
-                        format!("cannot read the candidates file: {e}"),
-                    )]);
+    let mut fatal: Option<Diagnostic> = None;
+    let mut reader_bad: Vec<Diagnostic> = Vec::new();
+    let found = std::sync::atomic::AtomicUsize::new(0);
+    let shared: &Search = search;
+    // Reading and splitting CSV is one thread's work; normalising and scoring (the bulk) is
+    // shared out in batches. Results are merged after the scope, in a deterministic way.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<csv::ByteRecord>>(workers * 2);
+    let rx = std::sync::Mutex::new(rx);
+    let outs: Vec<WorkerOut> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (rx, cols, file, source, found) = (&rx, &cols, &file, &source, &found);
+                scope.spawn(move || {
+                    let mut out = WorkerOut::default();
+                    let mut ids = Vec::new();
+                    loop {
+                        // A poisoned lock means another worker panicked: stop taking work.
+                        let batch = match rx.lock() {
+                            Ok(guard) => guard.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(batch) = batch else { break };
+                        for rec in &batch {
+                            let line = rec.position().map_or(0, |p| p.line());
+                            match row(rec, cols, source) {
+                                Ok(c) => {
+                                    out.candidates += 1;
+                                    let hits = shared.evaluate(c, &mut ids);
+                                    found.fetch_add(
+                                        hits.len(),
+                                        std::sync::atomic::Ordering::Relaxed,
+                                    );
+                                    out.hits.extend(hits);
+                                }
+                                Err(msg) => {
+                                    out.bad_count += 1;
+                                    if out.bad.len() < MAX_ROW_DIAGNOSTICS {
+                                        out.bad.push(diag(file, line, msg));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(BATCH);
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        fatal = Some(diag(
+                            &file,
+                            line,
+                            format!("cannot read the candidates file: {e}"),
+                        ));
+                        break;
+                    }
+                    stats.rows += 1;
+                    stats.bad_row_count += 1;
+                    reader_bad.push(diag(&file, line, format!("unreadable row: {e}")));
+                    continue;
                 }
-                stats.rows += 1;
-                bad(
-                    &mut stats,
-                    diag(&file, line, format!("unreadable row: {e}")),
-                );
+            }
+            stats.rows += 1;
+            if stats.rows % 65_536 == 0 {
+                pb.set_position(stats.rows);
+                pb.set_message(format!(
+                    "{} suspects",
+                    found.load(std::sync::atomic::Ordering::Relaxed)
+                ));
+            }
+            // A blank line in the middle of a file is not a candidate, nor worth a diagnostic.
+            if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
                 continue;
             }
-        };
-        if !more {
-            break;
-        }
-        stats.rows += 1;
-        let line = rec.position().map_or(stats.rows + 1, |p| p.line());
-        if stats.rows % 65_536 == 0 {
-            pb.set_position(stats.rows);
-            pb.set_message(format!("{} suspects", search.suspects_found()));
-        }
-        // A blank line in the middle of a file is not a candidate, nor worth a diagnostic.
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
-            continue;
-        }
-        match row(&rec, &cols, &source) {
-            Ok(c) => {
-                stats.candidates += 1;
-                search.consider_ref(c);
+            // Cloning sizes the copy to the row; the reading record keeps its grown buffers.
+            batch.push(rec.clone());
+            if batch.len() == BATCH
+                && tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_err()
+            {
+                break;
             }
-            Err(msg) => bad(&mut stats, diag(&file, line, msg)),
+        }
+        if !batch.is_empty() {
+            // A send fails only when every worker has stopped, and then their join says why.
+            let _ = tx.send(batch);
+        }
+        drop(tx);
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    pb.finish_and_clear();
+    if outs.len() < workers {
+        return Err(vec![diag(
+            &file,
+            0,
+            "internal error: a scoring thread stopped",
+        )]);
+    }
+    if let Some(d) = fatal {
+        return Err(vec![d]);
+    }
+    let mut bad = reader_bad;
+    for out in outs {
+        stats.candidates += out.candidates;
+        stats.bad_row_count += out.bad_count;
+        bad.extend(out.bad);
+        for (slot, suspect) in out.hits {
+            search.merge(slot, suspect);
         }
     }
-    pb.finish_and_clear();
+    bad.sort_by_key(|d| d.line);
+    bad.truncate(MAX_ROW_DIAGNOSTICS);
+    stats.bad_rows = bad;
     stats.suspects = search.suspects_found();
     Ok(stats)
 }

@@ -4,8 +4,8 @@
 //! Every relation of `score.rs` has a lookup here, so the index returns a superset of the pairs a
 //! brute-force scan would report (tests/impersonation_index.rs checks that on generated data):
 //! - same skeleton, same core, same words: exact hash maps;
-//! - up to [`MAX_EDITS`] edits: a symmetric deletion neighbourhood (SymSpell) of the skeleton and
-//!   core forms, stored as 64-bit polynomial hashes so a lookup allocates nothing (a hash
+//! - up to [`MAX_EDITS`] edits: a symmetric deletion neighbourhood (SymSpell) of the plain and
+//!   plain core forms, stored as 64-bit polynomial hashes so a lookup allocates nothing (a hash
 //!   collision only adds a pair to score, never loses one);
 //! - the official name inside a longer handle: Aho-Corasick over the official cores;
 //! - a copied display name: an exact map of display-name keys.
@@ -89,8 +89,57 @@ fn for_each_deletion(s: &str, mut f: impl FnMut(u64)) {
     }
 }
 
+/// Which characters occur in a name, as bits (a-z, 0-9, the rest folded onto the top bits).
+/// Each edit brings at most one new character and takes away at most one, so two names within
+/// [`MAX_EDITS`] edits differ by at most that many bits either way: a check of a few
+/// nanoseconds that spares most candidates the deletion neighbourhood.
+pub fn char_mask(s: &str) -> u64 {
+    let mut m = 0u64;
+    for c in s.chars() {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + c as u32 - '0' as u32,
+            _ => 36 + (c as u32 % 28),
+        };
+        m |= 1 << bit;
+    }
+    m
+}
+
+impl PlatformIndex {
+    /// Whether some official form of a length within [`MAX_EDITS`] has a character mask within
+    /// [`MAX_EDITS`] bits of `mask` either way.
+    fn near_shape(&self, mask: u64, len: usize) -> bool {
+        let lo = len.saturating_sub(MAX_EDITS);
+        let hi = (len + MAX_EDITS).min(self.masks_by_len.len().saturating_sub(1));
+        (lo..=hi)
+            .filter_map(|l| self.masks_by_len.get(l))
+            .flatten()
+            .any(|o| {
+                (o & !mask).count_ones() as usize <= MAX_EDITS
+                    && (mask & !o).count_ones() as usize <= MAX_EDITS
+            })
+    }
+}
+
+/// 2^21 bits (256 KiB) per platform.
+const BLOOM_BITS: u32 = 21;
+const BLOOM_WORDS: usize = 1 << (BLOOM_BITS - 6);
+
+fn bloom_slot(h: u64) -> (usize, u64) {
+    let bit = (h >> (64 - BLOOM_BITS)) as usize;
+    (bit >> 6, 1u64 << (bit & 63))
+}
+
 #[derive(Default)]
 struct PlatformIndex {
+    /// One bit per deletion hash: the hash table is megabytes and every probe of it a cache
+    /// miss, while this fits in L2 and answers "no" for nearly every candidate's deletions.
+    bloom: Vec<u64>,
+    /// Character masks of every official bare and core form, by length (deduplicated).
+    masks_by_len: Vec<Vec<u64>>,
+    /// (mask, length) of officials with a word-order key: a reordering has the same letters.
+    word_shapes: std::collections::HashSet<(u64, usize)>,
     all: Vec<u32>,
     exact: HashMap<String, Vec<u32>>,
     words: HashMap<String, Vec<u32>>,
@@ -118,10 +167,22 @@ impl Index {
             let f = &o.forms;
             for key in [&f.bare, &f.core] {
                 p.exact.entry(key.clone()).or_default().push(id);
-                p.max_len = p.max_len.max(key.chars().count());
+            }
+            for key in [&f.plain, &f.plain_core] {
+                let len = key.chars().count();
+                if p.masks_by_len.len() <= len {
+                    p.masks_by_len.resize(len + 1, Vec::new());
+                }
+                let mask = char_mask(key);
+                if !p.masks_by_len[len].contains(&mask) {
+                    p.masks_by_len[len].push(mask);
+                }
+                p.max_len = p.max_len.max(len);
                 for_each_deletion(key, |h| p.deletions.entry(h).or_default().push(id));
             }
             if !f.words_key.is_empty() {
+                p.word_shapes
+                    .insert((char_mask(&f.bare), f.bare.chars().count()));
                 p.words.entry(f.words_key.clone()).or_default().push(id);
             }
             if f.core.chars().count() >= MIN_CONTAINED {
@@ -140,6 +201,11 @@ impl Index {
             }
         }
         for p in platforms.values_mut() {
+            p.bloom = vec![0u64; BLOOM_WORDS];
+            for h in p.deletions.keys() {
+                let (w, b) = bloom_slot(*h);
+                p.bloom[w] |= b;
+            }
             for v in p.deletions.values_mut() {
                 v.sort_unstable();
                 v.dedup();
@@ -154,6 +220,19 @@ impl Index {
             .get(&platform)
             .map(|p| p.all.as_slice())
             .unwrap_or(&[])
+    }
+
+    /// Whether `c` could be an official name with its words reordered: only then is its
+    /// word-order key worth computing.
+    pub fn may_reorder(&self, c: &Side) -> bool {
+        let Some(p) = self.platforms.get(&c.platform) else {
+            return false;
+        };
+        if p.word_shapes.is_empty() {
+            return false;
+        }
+        let shape = (char_mask(&c.forms.bare), c.forms.bare.chars().count());
+        p.word_shapes.contains(&shape)
     }
 
     /// Officials that may relate to `c`, sorted and deduplicated into `out`.
@@ -173,18 +252,21 @@ impl Index {
                 out.extend_from_slice(ids);
             }
         }
-        for key in [&f.bare, &f.core] {
-            // Length bound: no official is within MAX_EDITS of a much longer name.
-            if key.len() <= 4 * (p.max_len + MAX_EDITS)
-                && key.chars().count() <= p.max_len + MAX_EDITS
-            {
+        for key in [&f.plain, &f.plain_core] {
+            let len = key.chars().count();
+            // Length bound first: no official is within MAX_EDITS of a much longer name.
+            if len <= p.max_len + MAX_EDITS && p.near_shape(char_mask(key), len) {
                 for_each_deletion(key, |h| {
+                    let (w, b) = bloom_slot(h);
+                    if p.bloom.get(w).is_some_and(|x| x & b == 0) {
+                        return;
+                    }
                     if let Some(ids) = p.deletions.get(&h) {
                         out.extend_from_slice(ids);
                     }
                 });
             }
-            if f.core == f.bare {
+            if f.plain_core == f.plain {
                 break;
             }
         }

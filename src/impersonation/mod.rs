@@ -95,6 +95,9 @@ fn handle_key(platform: Platform, handle: &str) -> (Platform, String) {
     )
 }
 
+/// (official index, platform, folded candidate handle): one suspect per pair.
+type Slot = (u32, Platform, String);
+
 /// The impersonation search over one inventory's official accounts.
 pub struct Search {
     officials: Vec<Official>,
@@ -106,7 +109,7 @@ pub struct Search {
     allow: HashMap<(Platform, String), Option<String>>,
     triage: HashMap<(Platform, String), TriageEntry>,
     org_host: Option<String>,
-    found: HashMap<(u32, Platform, String), Suspect>,
+    found: HashMap<Slot, Suspect>,
     scratch: Vec<u32>,
 }
 
@@ -128,7 +131,7 @@ impl Search {
             .filter(|a| a.status != crate::model::AccountStatus::Closed)
             .map(|a| Official {
                 account_id: a.id.clone(),
-                side: Side::new(a.platform, &a.handle, a.display_name.as_deref()),
+                side: Side::official(a.platform, &a.handle, a.display_name.as_deref()),
             })
             .collect();
         let sides: Vec<Side> = officials.iter().map(|o| o.side.clone()).collect();
@@ -176,30 +179,62 @@ impl Search {
     /// As [`Search::consider`], without owning the candidate's text. Returns how many
     /// official accounts it was found to resemble.
     pub fn consider_ref(&mut self, c: CandidateRef<'_>) -> usize {
+        let mut ids = std::mem::take(&mut self.scratch);
+        let hits = self.evaluate(c, &mut ids);
+        self.scratch = ids;
+        let n = hits.len();
+        for (slot, suspect) in hits {
+            self.merge(slot, suspect);
+        }
+        n
+    }
+
+    /// Keep the best sighting of each (official, candidate): the highest score, and on a tie
+    /// the smallest (display name, source), so the answer does not depend on arrival order
+    /// (the CSV scan scores rows on several threads).
+    fn merge(&mut self, slot: Slot, suspect: Suspect) {
+        match self.found.get(&slot) {
+            Some(prev)
+                if prev.score > suspect.score
+                    || (prev.score == suspect.score
+                        && (&prev.display_name, &prev.source)
+                            <= (&suspect.display_name, &suspect.source)) => {}
+            _ => {
+                self.found.insert(slot, suspect);
+            }
+        }
+    }
+
+    /// Score one candidate without touching the search's state: the suspects it gives.
+    /// `ids` is scratch space, reused between calls to spare an allocation per candidate.
+    fn evaluate(&self, c: CandidateRef<'_>, ids: &mut Vec<u32>) -> Vec<(Slot, Suspect)> {
         let trimmed = c.handle.trim().trim_start_matches('@');
         if trimmed.is_empty() {
-            return 0;
+            return Vec::new();
         }
         let key = handle_key(c.platform, trimmed);
         // Any of the organisation's own handles, on any platform, is never a suspect.
         if self.own.contains(&key.1) {
-            return 0;
+            return Vec::new();
         }
-        let side = Side::new(c.platform, trimmed, c.display_name);
-        let mut ids = std::mem::take(&mut self.scratch);
+        let mut side = Side::new(c.platform, trimmed, c.display_name);
+        // Done the same way whether or not the index is used, so both paths score the same forms.
+        if self.index.may_reorder(&side) {
+            side.forms = std::mem::take(&mut side.forms).with_words();
+        }
         if self.brute_force {
             ids.clear();
             ids.extend_from_slice(self.index.all(c.platform));
         } else {
-            self.index.lookup(&side, &mut ids);
+            self.index.lookup(&side, ids);
         }
         let extras = Extras {
             bio: c.bio,
             url: c.url,
             org_host: self.org_host.as_deref(),
         };
-        let mut hits = 0;
-        for &id in &ids {
+        let mut hits = Vec::new();
+        for &id in ids.iter() {
             let Some(o) = self.officials.get(id as usize) else {
                 continue;
             };
@@ -207,16 +242,10 @@ impl Search {
             if s < self.threshold {
                 continue;
             }
-            hits += 1;
             let s = (s * 1000.0).round() / 1000.0;
-            let slot = (id, key.0, key.1.clone());
-            if self.found.get(&slot).is_some_and(|prev| prev.score >= s) {
-                continue;
-            }
             let suspect = self.suspect(o, &side, &extras, c, &key, s);
-            self.found.insert(slot, suspect);
+            hits.push(((id, key.0, key.1.clone()), suspect));
         }
-        self.scratch = ids;
         hits
     }
 

@@ -60,6 +60,12 @@ pub struct Forms {
     pub bare: String,
     /// `bare` without decorative affixes (official, real, the, uk, ...).
     pub core: String,
+    /// Like `bare` but with single-character look-alikes only (no m→rn expansion): the form
+    /// typos are counted on, so that "rn" for "m" is not two edits and a typo beside an `r`
+    /// stays one.
+    pub plain: String,
+    /// `plain` without decorative affixes.
+    pub plain_core: String,
     /// Words as written (camel case, separators, digit runs), folded and sorted: catches
     /// "PoliceWestmere" for "WestmerePolice".
     pub words_key: String,
@@ -73,21 +79,26 @@ pub struct Forms {
     pub affixes: Vec<&'static str>,
 }
 
-/// The TR39 skeleton of each ASCII character, lowercased: the fast path for ASCII handles (most of
-/// them) gives exactly what the full path gives, without allocating per character.
+/// The final skeleton of each ASCII character: the fast path for ASCII handles (most of them)
+/// gives exactly what the full path gives, with one allocation per name.
 fn ascii_table() -> &'static [String; 128] {
     static TABLE: OnceLock<[String; 128]> = OnceLock::new();
     TABLE.get_or_init(|| {
         std::array::from_fn(|b| {
             let c = char::from(b as u8);
-            let s: String = unicode_security::skeleton(c.encode_utf8(&mut [0; 4])).collect();
-            s.to_lowercase()
+            let mut out = String::new();
+            for k in unicode_security::skeleton(c.encode_utf8(&mut [0; 4])) {
+                for l in k.to_lowercase() {
+                    push_lookalike(&mut out, l);
+                }
+            }
+            out
         })
     })
 }
 
 /// Skeleton of `s` (NFKC already applied, original casing): TR39 skeleton, lowercase, then the
-/// ASCII look-alikes handle alphabets allow, then separators removed.
+/// ASCII look-alikes handle alphabets allow, separators removed.
 pub fn skeleton(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
     if s.is_ascii() {
@@ -97,46 +108,33 @@ pub fn skeleton(s: &str) -> String {
         }
     } else {
         for c in unicode_security::skeleton(s) {
-            out.extend(c.to_lowercase());
+            for l in c.to_lowercase() {
+                push_lookalike(&mut out, l);
+            }
         }
     }
-    ascii_lookalikes(&out)
+    out
 }
 
-/// Map the look-alikes of handle alphabets to one representative and drop separators. Applied
-/// after the TR39 skeleton, which maps `m` to `rn` and `d` to `cl`: folding those pairs back
-/// keeps the key short and readable.
-fn ascii_lookalikes(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let mapped = match (c, next) {
-            ('r', Some('n')) => {
-                chars.next();
-                'm'
-            }
-            ('v', Some('v')) => {
-                chars.next();
-                'w'
-            }
-            ('c', Some('l')) => {
-                chars.next();
-                'd'
-            }
-            ('0', _) => 'o',
-            ('1' | 'i' | '|' | '!', _) => 'l',
-            ('5' | '$', _) => 's',
-            ('3', _) => 'e',
-            ('4' | '@', _) => 'a',
-            ('7', _) => 't',
-            ('8', _) => 'b',
-            (c, _) if is_separator(c) => continue,
-            (c, _) => c,
-        };
-        out.push(mapped);
+/// One character of a skeleton, with the look-alikes of handle alphabets mapped to one
+/// representative. Multi-letter look-alikes are expanded (m→rn, w→vv, d→cl), the direction TR39
+/// itself uses, and never merged: merging "rn" into "m" would also merge a typo next to an `r`
+/// ("BridgeburNPT") and put it two edits away from the name it mistypes.
+fn push_lookalike(out: &mut String, c: char) {
+    match c {
+        'm' => out.push_str("rn"),
+        'w' => out.push_str("vv"),
+        'd' => out.push_str("cl"),
+        '0' => out.push('o'),
+        '1' | 'i' | '|' | '!' => out.push('l'),
+        '5' | '$' => out.push('s'),
+        '3' => out.push('e'),
+        '4' | '@' => out.push('a'),
+        '7' => out.push('t'),
+        '8' => out.push('b'),
+        c if is_separator(c) => {}
+        c => out.push(c),
     }
-    out
 }
 
 /// Remove the platform's own suffix: `.bsky.social` or a domain ending on Bluesky, the
@@ -171,14 +169,46 @@ fn affix_skeletons() -> &'static [(String, &'static str)] {
     SK.get_or_init(|| AFFIXES.iter().map(|a| (skeleton(a), *a)).collect())
 }
 
+/// The affixes as they appear in plain forms.
+fn affix_plains() -> &'static [(String, &'static str)] {
+    static SK: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
+    SK.get_or_init(|| AFFIXES.iter().map(|a| (plain(a), *a)).collect())
+}
+
+/// Single-character look-alikes only: ASCII letters keep their identity (no TR39 m→rn), other
+/// characters go through their TR39 skeleton, then the one-for-one ASCII map.
+pub fn plain(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let single = |out: &mut String, c: char| match c {
+        'm' | 'w' | 'd' => out.push(c),
+        c => push_lookalike(out, c),
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            single(&mut out, c.to_ascii_lowercase());
+        } else {
+            for k in unicode_security::skeleton(c.encode_utf8(&mut [0; 4])) {
+                for l in k.to_lowercase() {
+                    single(&mut out, l);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Strip decorative affixes from both ends of a bare (skeleton) form, repeatedly
 /// ("the_real_X_official"), but never below [`MIN_CORE_LEN`] characters.
 pub fn strip_affixes(bare: &str) -> (String, Vec<&'static str>) {
+    strip_affixes_with(bare, affix_skeletons())
+}
+
+fn strip_affixes_with(bare: &str, table: &[(String, &'static str)]) -> (String, Vec<&'static str>) {
     let mut core = bare;
     let mut found = Vec::new();
     loop {
         let before = core.len();
-        for (affix, name) in affix_skeletons() {
+        for (affix, name) in table {
             let remaining = core.len().saturating_sub(affix.len());
             if remaining < MIN_CORE_LEN {
                 continue;
@@ -243,24 +273,46 @@ pub fn handle_forms(handle: &str, platform: Platform) -> Forms {
     let folded = nfkc.to_lowercase();
     let bare = skeleton(&nfkc);
     let (core, affixes) = strip_affixes(&bare);
-    let mut ws: Vec<String> = words(&nfkc).into_iter().map(|w| skeleton(&w)).collect();
-    ws.retain(|w| !w.is_empty());
-    let words_key = if ws.len() >= 2 {
-        ws.sort();
-        ws.join(" ")
-    } else {
-        String::new()
-    };
+    let plain = plain(&nfkc);
+    let (plain_core, _) = strip_affixes_with(&plain, affix_plains());
     Forms {
         raw: raw.to_string(),
         folded,
         bare,
         core,
-        words_key,
+        plain,
+        plain_core,
+        words_key: String::new(),
         invisibles,
         compat,
         suffix,
         affixes,
+    }
+}
+
+impl Forms {
+    /// Fill [`Forms::words_key`]. Kept apart from [`handle_forms`] because most candidates cannot
+    /// be a reordering of any official name (different letters), and splitting words costs
+    /// allocations a million-row scan notices.
+    pub fn with_words(mut self) -> Forms {
+        let name = match &self.suffix {
+            Some(sfx)
+                if self.raw.len() >= sfx.len()
+                    && self.raw.is_char_boundary(self.raw.len() - sfx.len()) =>
+            {
+                &self.raw[..self.raw.len() - sfx.len()]
+            }
+            _ => self.raw.as_str(),
+        };
+        let (visible, _) = remove_invisibles(name);
+        let nfkc: String = visible.nfkc().collect();
+        let mut ws: Vec<String> = words(&nfkc).into_iter().map(|w| skeleton(&w)).collect();
+        ws.retain(|w| !w.is_empty());
+        if ws.len() >= 2 {
+            ws.sort();
+            self.words_key = ws.join(" ");
+        }
+        self
     }
 }
 
@@ -381,7 +433,7 @@ mod tests {
     #[test]
     fn affixes_and_suffixes() {
         let f = handle_forms("TheRealWestmerePolice_Official", Platform::X);
-        assert_eq!(f.core, "westmerepollce");
+        assert_eq!(f.core, bare("WestmerePolice"));
         assert_eq!(f.affixes.len(), 3);
         let b = handle_forms("westmerepolice.bsky.social", Platform::Bluesky);
         assert_eq!(b.core, bare("WestmerePolice"));
@@ -392,8 +444,8 @@ mod tests {
 
     #[test]
     fn words_key_ignores_order() {
-        let a = handle_forms("WestmerePolice", Platform::X);
-        let b = handle_forms("Police_Westmere", Platform::X);
+        let a = handle_forms("WestmerePolice", Platform::X).with_words();
+        let b = handle_forms("Police_Westmere", Platform::X).with_words();
         assert_eq!(a.words_key, b.words_key);
     }
 

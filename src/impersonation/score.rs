@@ -35,6 +35,15 @@ pub struct Side {
 }
 
 impl Side {
+    /// An official account: every form, including the word-order key.
+    pub fn official(platform: Platform, handle: &str, display: Option<&str>) -> Side {
+        let mut side = Side::new(platform, handle, display);
+        side.forms = std::mem::take(&mut side.forms).with_words();
+        side
+    }
+
+    /// A candidate: the word-order key is left for the caller to fill when it can matter
+    /// ([`super::index::Index::may_reorder`]).
     pub fn new(platform: Platform, handle: &str, display: Option<&str>) -> Side {
         let display = display.map(str::trim).filter(|d| !d.is_empty());
         Side {
@@ -81,7 +90,7 @@ pub fn handle_relation(o: &Forms, c: &Forms) -> (Relation, f64) {
         return (Relation::Reordered, 0.90);
     }
     let mut best = (Relation::None, 0.0);
-    for (a, b) in [(&o.bare, &c.bare), (&o.core, &c.core)] {
+    for (a, b) in [(&o.plain, &c.plain), (&o.plain_core, &c.plain_core)] {
         let (la, lb) = (a.chars().count(), b.chars().count());
         if la.abs_diff(lb) > MAX_EDITS {
             continue;
