@@ -90,7 +90,7 @@ fn columns(header: &csv::ByteRecord, file: &str) -> Result<Columns, Vec<Diagnost
     }
 }
 
-fn field<'r>(rec: &'r csv::ByteRecord, col: Option<usize>) -> Result<Option<&'r str>, String> {
+fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<Option<&str>, String> {
     let Some(bytes) = col.and_then(|c| rec.get(c)) else {
         return Ok(None);
     };

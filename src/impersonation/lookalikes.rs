@@ -49,8 +49,8 @@ fn adjacent_keys(c: char) -> Vec<char> {
     let mut out = Vec::new();
     for (r, row) in QWERTY.iter().enumerate() {
         let Some(col) = row.find(lc) else { continue };
-        for rr in r.saturating_sub(1)..=(r + 1).min(QWERTY.len() - 1) {
-            let other = QWERTY[rr].as_bytes();
+        for other in QWERTY.iter().take(r + 2).skip(r.saturating_sub(1)) {
+            let other = other.as_bytes();
             for cc in col.saturating_sub(1)..=col + 1 {
                 if let Some(&b) = other.get(cc) {
                     if char::from(b) != lc {
@@ -175,6 +175,29 @@ fn name_variants(name: &str, platform: Platform, push: &mut dyn FnMut(String, &'
     let chars: Vec<char> = name.chars().collect();
     let n = chars.len();
     let join = |v: &[char]| v.iter().collect::<String>();
+    // Homoglyphs first: when a variant is both (e→3 is also a neighbouring key), the trick a
+    // reader falls for is the better name for it.
+    let lower = name.to_string();
+    for (from, tos) in HOMOGLYPHS {
+        for (pos, _) in lower.to_ascii_lowercase().match_indices(from) {
+            for to in *tos {
+                let mut s = String::with_capacity(lower.len() + 2);
+                s.push_str(&lower[..pos]);
+                s.push_str(to);
+                s.push_str(&lower[pos + from.len()..]);
+                push(s, "homoglyph");
+            }
+        }
+    }
+    for i in 0..n {
+        for (latin, cyr) in CYRILLIC {
+            if chars[i].to_ascii_lowercase() == *latin {
+                let mut v = chars.clone();
+                v[i] = *cyr;
+                push(join(&v), "cyrillic");
+            }
+        }
+    }
     for i in 0..n {
         let mut v = chars.clone();
         v.remove(i);
@@ -212,27 +235,6 @@ fn name_variants(name: &str, platform: Platform, push: &mut dyn FnMut(String, &'
     }
     for c in ('a'..='z').chain('0'..='9') {
         push(format!("{name}{c}"), "addition");
-    }
-    let lower = name.to_string();
-    for (from, tos) in HOMOGLYPHS {
-        for (pos, _) in lower.to_ascii_lowercase().match_indices(from) {
-            for to in *tos {
-                let mut s = String::with_capacity(lower.len() + 2);
-                s.push_str(&lower[..pos]);
-                s.push_str(to);
-                s.push_str(&lower[pos + from.len()..]);
-                push(s, "homoglyph");
-            }
-        }
-    }
-    for i in 0..n {
-        for (latin, cyr) in CYRILLIC {
-            if chars[i].to_ascii_lowercase() == *latin {
-                let mut v = chars.clone();
-                v[i] = *cyr;
-                push(join(&v), "cyrillic");
-            }
-        }
     }
     for i in 0..n {
         if VOWELS.contains(&chars[i].to_ascii_lowercase()) {
