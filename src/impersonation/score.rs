@@ -347,7 +347,7 @@ pub fn explain(o: &Side, c: &Side, extras: &Extras) -> Vec<String> {
         }
         Relation::Contains => reasons.push(format!(
             "contains the official name '{}' with other text added",
-            o.forms.core
+            o.forms.raw
         )),
         Relation::None => {}
     }
