@@ -110,6 +110,12 @@ impl PlatformIndex {
     /// Whether some official form of a length within [`MAX_EDITS`] has a character mask within
     /// [`MAX_EDITS`] bits of `mask` either way.
     fn near_shape(&self, mask: u64, len: usize) -> bool {
+        // Quick reject: characters no official of a nearby length has at all (digits, q, z...)
+        // already rule out every official when there are more than MAX_EDITS of them.
+        let union = self.union_near.get(len).copied().unwrap_or(0);
+        if (mask & !union).count_ones() as usize > MAX_EDITS {
+            return false;
+        }
         let lo = len.saturating_sub(MAX_EDITS);
         let hi = (len + MAX_EDITS).min(self.masks_by_len.len().saturating_sub(1));
         (lo..=hi)
@@ -136,6 +142,8 @@ struct PlatformIndex {
     /// One bit per deletion hash: the hash table is megabytes and every probe of it a cache
     /// miss, while this fits in L2 and answers "no" for nearly every candidate's deletions.
     bloom: Vec<u64>,
+    /// For each length, the union of the masks of official forms within MAX_EDITS of it.
+    union_near: Vec<u64>,
     /// Character masks of every official bare and core form, by length (deduplicated).
     masks_by_len: Vec<Vec<u64>>,
     /// (mask, length) of officials with a word-order key: a reordering has the same letters.
@@ -201,6 +209,16 @@ impl Index {
             }
         }
         for p in platforms.values_mut() {
+            let n = p.masks_by_len.len();
+            p.union_near = (0..n + MAX_EDITS)
+                .map(|len| {
+                    let lo = len.saturating_sub(MAX_EDITS);
+                    (lo..=len + MAX_EDITS)
+                        .filter_map(|l| p.masks_by_len.get(l))
+                        .flatten()
+                        .fold(0, |acc, m| acc | m)
+                })
+                .collect();
             p.bloom = vec![0u64; BLOOM_WORDS];
             for h in p.deletions.keys() {
                 let (w, b) = bloom_slot(*h);
