@@ -9,6 +9,7 @@ pub mod cli;
 pub mod docs;
 pub mod engine;
 pub mod error;
+pub mod impersonation;
 pub mod model;
 pub mod render;
 pub mod vault;

@@ -6,6 +6,7 @@ pub mod apps;
 pub mod credentials;
 pub mod devices;
 pub mod governance;
+pub mod impersonation;
 pub mod people;
 
 use crate::engine::{Context, Outcome};
@@ -50,6 +51,10 @@ pub static NATIVE_CHECKS: &[(&str, Native)] = &[
     (
         "hibp_email_breach",
         Native::Account(credentials::hibp_email_breach),
+    ),
+    (
+        "impersonation_lookalikes",
+        Native::Account(impersonation::imp_01),
     ),
 ];
 

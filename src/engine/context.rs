@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::model::results::Suspect;
 use crate::model::{Inventory, Person, PersonStatus};
 
 pub struct Context<'a> {
@@ -18,6 +19,8 @@ pub struct Context<'a> {
     /// Have I Been Pwned answers for login and recovery addresses (MAIL-05); `None` when not
     /// online or without `HIBP_API_KEY` (MAIL-05 is then skipped).
     pub email_breaches: Option<crate::vault::hibp::EmailBreaches>,
+    /// Impersonation suspects, when a candidate list or online search was given (IMP-01).
+    pub suspects: Option<Vec<Suspect>>,
 }
 
 impl<'a> Context<'a> {
@@ -33,6 +36,7 @@ impl<'a> Context<'a> {
             people,
             credentials: None,
             email_breaches: None,
+            suspects: None,
         }
     }
 

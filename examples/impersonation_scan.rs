@@ -1,0 +1,110 @@
+//! Measure the impersonation search without an inventory file (the `impersonation` subcommand is
+//! wired by the CLI): `cargo run --release --example impersonation_scan -- OFFICIALS.csv
+//! CANDIDATES.csv [--threshold T] [--brute-force]` (or `-- --lookalikes HANDLE [PLATFORM]`). OFFICIALS.csv has `platform,handle` and
+//! optionally `display_name`; suspects are printed as JSON on stdout, statistics on stderr.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use palisade::impersonation::Search;
+use palisade::model::{Account, AccountStatus, Inventory, Loc, Platform, Security};
+
+fn official(i: usize, platform: Platform, handle: &str, display: Option<String>) -> Account {
+    Account {
+        id: format!("official-{i:04}"),
+        platform,
+        handle: handle.to_string(),
+        display_name: display,
+        url: None,
+        owner: None,
+        team: None,
+        purpose: None,
+        status: AccountStatus::Active,
+        created_on: None,
+        last_post_on: None,
+        last_access_review_on: None,
+        listed_on_website: None,
+        verification: None,
+        security: Security::default(),
+        access: vec![],
+        third_party_apps: vec![],
+        sessions: vec![],
+        attestation: None,
+        loc: Loc::default(),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--lookalikes HANDLE [PLATFORM]`: the generator's JSON, until `palisade lookalikes` is wired.
+    if args.first().map(String::as_str) == Some("--lookalikes") {
+        let handle = args.get(1).map(String::as_str).unwrap_or("WestmerePolice");
+        let platform = args
+            .get(2)
+            .and_then(|p| Platform::parse(p))
+            .unwrap_or(Platform::X);
+        let items = palisade::impersonation::lookalikes(handle, platform);
+        println!(
+            "{}",
+            palisade::impersonation::render_json(handle, platform, &items)
+        );
+        return ExitCode::SUCCESS;
+    }
+    let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let threshold = args
+        .iter()
+        .position(|a| a == "--threshold")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|t| t.parse::<f64>().ok());
+    let brute = args.iter().any(|a| a == "--brute-force");
+    let (Some(officials), Some(candidates)) = (
+        positional.first(),
+        positional.last().filter(|_| positional.len() >= 2),
+    ) else {
+        eprintln!("usage: impersonation_scan OFFICIALS.csv CANDIDATES.csv [--threshold T] [--brute-force]");
+        return ExitCode::from(2);
+    };
+    let mut inv = Inventory::default();
+    let mut reader = match csv::Reader::from_path(officials) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{officials}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for (i, rec) in reader.records().enumerate() {
+        let Ok(rec) = rec else { continue };
+        let (Some(p), Some(h)) = (rec.get(0).and_then(Platform::parse), rec.get(1)) else {
+            continue;
+        };
+        let display = rec.get(2).filter(|d| !d.is_empty()).map(str::to_string);
+        inv.accounts.push(official(i, p, h, display));
+    }
+    let start = Instant::now();
+    let mut search = Search::new(&inv, threshold);
+    search.set_brute_force(brute);
+    let stats = match search.scan_csv(Path::new(candidates.as_str()), true) {
+        Ok(s) => s,
+        Err(diags) => {
+            for d in diags {
+                eprintln!("{d}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let suspects = search.finish();
+    eprintln!(
+        "{} rows, {} bad, {} suspects in {:.3}s",
+        stats.rows,
+        stats.bad_row_count,
+        suspects.len(),
+        start.elapsed().as_secs_f64()
+    );
+    println!(
+        "{}",
+        serde_json::to_string(&serde_json::json!({ "impersonation": suspects }))
+            .unwrap_or_default()
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,325 @@
+//! Streaming reader for `--candidates FILE` (`cli.md`): a CSV with a header naming at least
+//! `platform` and `handle`, optionally `display_name,bio,url,followers,created_on`, in any order.
+//!
+//! Files may hold millions of rows, so one row is parsed at a time into a reused record and fed
+//! to the search without copying its text. A bad row becomes a diagnostic (file:line) and the
+//! scan goes on: one broken line must not cost a million-row scan.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{CandidateRef, Search};
+use crate::error::{Code, Diagnostic};
+use crate::model::Platform;
+
+/// Bad rows kept in full; beyond this only the count grows (a file of garbage must not fill
+/// memory with diagnostics).
+pub const MAX_ROW_DIAGNOSTICS: usize = 1000;
+
+/// What one scan did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScanStats {
+    /// Data rows read (header excluded).
+    pub rows: u64,
+    /// Rows that were valid candidates and were scored.
+    pub candidates: u64,
+    /// Suspects known to the search after this scan (all sources so far).
+    pub suspects: usize,
+    /// Bad rows, the first [`MAX_ROW_DIAGNOSTICS`] of them.
+    pub bad_rows: Vec<Diagnostic>,
+    /// How many rows were bad in all.
+    pub bad_row_count: u64,
+}
+
+fn diag(file: &str, line: u64, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        code: Code::BadCsv,
+        file: file.to_string(),
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: 1,
+        message: message.into(),
+        snippet: None,
+    }
+}
+
+/// Column positions, found by name in the header.
+#[derive(Debug, Default)]
+struct Columns {
+    platform: usize,
+    handle: usize,
+    display_name: Option<usize>,
+    bio: Option<usize>,
+    url: Option<usize>,
+    followers: Option<usize>,
+}
+
+fn columns(header: &csv::ByteRecord, file: &str) -> Result<Columns, Vec<Diagnostic>> {
+    let find = |name: &str| {
+        header.iter().position(|h| {
+            let h = String::from_utf8_lossy(h);
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(name)
+        })
+    };
+    let platform = find("platform");
+    let handle = find("handle");
+    let mut errs = Vec::new();
+    for (name, col) in [("platform", platform), ("handle", handle)] {
+        if col.is_none() {
+            errs.push(diag(
+                file,
+                1,
+                format!("the header has no `{name}` column (required: platform,handle)"),
+            ));
+        }
+    }
+    match (platform, handle) {
+        (Some(platform), Some(handle)) => Ok(Columns {
+            platform,
+            handle,
+            display_name: find("display_name"),
+            bio: find("bio"),
+            url: find("url"),
+            followers: find("followers"),
+        }),
+        _ => Err(errs),
+    }
+}
+
+fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<Option<&str>, String> {
+    let Some(bytes) = col.and_then(|c| rec.get(c)) else {
+        return Ok(None);
+    };
+    let s = std::str::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())?;
+    let s = s.trim();
+    Ok((!s.is_empty()).then_some(s))
+}
+
+fn progress_bar(progress: bool) -> ProgressBar {
+    if !progress || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {human_pos} rows read, {msg} [{elapsed}]")
+    {
+        pb.set_style(style);
+    }
+    pb.enable_steady_tick(Duration::from_millis(200));
+    pb
+}
+
+/// Rows per batch handed to a worker: large enough that channel traffic is noise, small enough
+/// that memory stays flat on a file of millions of rows.
+const BATCH: usize = 4096;
+
+/// What one worker gives back: suspects, bad rows (line, diagnostic) and counts.
+#[derive(Default)]
+struct WorkerOut {
+    hits: Vec<(super::Slot, crate::model::results::Suspect)>,
+    bad: Vec<Diagnostic>,
+    bad_count: u64,
+    candidates: u64,
+}
+
+pub(super) fn scan(
+    search: &mut Search,
+    path: &Path,
+    progress: bool,
+) -> Result<ScanStats, Vec<Diagnostic>> {
+    let file = path.display().to_string();
+    let source = path
+        .file_name()
+        .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| {
+            vec![diag(
+                &file,
+                0,
+                format!("cannot read the candidates file: {e}"),
+            )]
+        })?;
+    let header = reader
+        .byte_headers()
+        .map_err(|e| vec![diag(&file, 1, format!("cannot read the header: {e}"))])?
+        .clone();
+    let cols = columns(&header, &file)?;
+    let pb = progress_bar(progress);
+    // PALISADE_THREADS caps the scoring threads (for measurement, or a busy shared machine).
+    let workers = std::env::var("PALISADE_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 4);
+    let mut stats = ScanStats::default();
+    let mut fatal: Option<Diagnostic> = None;
+    let mut reader_bad: Vec<Diagnostic> = Vec::new();
+    let found = std::sync::atomic::AtomicUsize::new(0);
+    let shared: &Search = search;
+    // Reading and splitting CSV is one thread's work; normalising and scoring (the bulk) is
+    // shared out in batches. Results are merged after the scope, in a deterministic way.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<csv::ByteRecord>>(workers * 2);
+    let rx = std::sync::Mutex::new(rx);
+    let outs: Vec<WorkerOut> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (rx, cols, file, source, found) = (&rx, &cols, &file, &source, &found);
+                scope.spawn(move || {
+                    let mut out = WorkerOut::default();
+                    let mut ids = Vec::new();
+                    loop {
+                        // A poisoned lock means another worker panicked: stop taking work.
+                        let batch = match rx.lock() {
+                            Ok(guard) => guard.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(batch) = batch else { break };
+                        for rec in &batch {
+                            let line = rec.position().map_or(0, |p| p.line());
+                            match row(rec, cols, source) {
+                                Ok(c) => {
+                                    out.candidates += 1;
+                                    let hits = shared.evaluate(c, &mut ids);
+                                    found.fetch_add(
+                                        hits.len(),
+                                        std::sync::atomic::Ordering::Relaxed,
+                                    );
+                                    out.hits.extend(hits);
+                                }
+                                Err(msg) => {
+                                    out.bad_count += 1;
+                                    if out.bad.len() < MAX_ROW_DIAGNOSTICS {
+                                        out.bad.push(diag(file, line, msg));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(BATCH);
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        fatal = Some(diag(
+                            &file,
+                            line,
+                            format!("cannot read the candidates file: {e}"),
+                        ));
+                        break;
+                    }
+                    stats.rows += 1;
+                    stats.bad_row_count += 1;
+                    reader_bad.push(diag(&file, line, format!("unreadable row: {e}")));
+                    continue;
+                }
+            }
+            stats.rows += 1;
+            if stats.rows % 65_536 == 0 {
+                pb.set_position(stats.rows);
+                pb.set_message(format!(
+                    "{} suspects",
+                    found.load(std::sync::atomic::Ordering::Relaxed)
+                ));
+            }
+            // A blank line in the middle of a file is not a candidate, nor worth a diagnostic.
+            if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
+                continue;
+            }
+            // Cloning sizes the copy to the row; the reading record keeps its grown buffers.
+            batch.push(rec.clone());
+            if batch.len() == BATCH
+                && tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_err()
+            {
+                break;
+            }
+        }
+        if !batch.is_empty() {
+            // A send fails only when every worker has stopped, and then their join says why.
+            let _ = tx.send(batch);
+        }
+        drop(tx);
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    pb.finish_and_clear();
+    if outs.len() < workers {
+        return Err(vec![diag(
+            &file,
+            0,
+            "internal error: a scoring thread stopped",
+        )]);
+    }
+    if let Some(d) = fatal {
+        return Err(vec![d]);
+    }
+    let mut bad = reader_bad;
+    for out in outs {
+        stats.candidates += out.candidates;
+        stats.bad_row_count += out.bad_count;
+        bad.extend(out.bad);
+        for (slot, suspect) in out.hits {
+            search.merge(slot, suspect);
+        }
+    }
+    bad.sort_by_key(|d| d.line);
+    bad.truncate(MAX_ROW_DIAGNOSTICS);
+    stats.bad_rows = bad;
+    stats.suspects = search.suspects_found();
+    Ok(stats)
+}
+
+/// One row as a candidate, or what is wrong with it.
+fn row<'r>(
+    rec: &'r csv::ByteRecord,
+    cols: &Columns,
+    source: &'r str,
+) -> Result<CandidateRef<'r>, String> {
+    let named =
+        |name: &str, col: Option<usize>| field(rec, col).map_err(|e| format!("`{name}`: {e}"));
+    let platform_text = named("platform", Some(cols.platform))?.ok_or("`platform` is empty")?;
+    let platform = Platform::parse(&platform_text.to_ascii_lowercase()).ok_or_else(|| {
+        format!(
+            "`platform`: unknown platform {platform_text:?} (one of {})",
+            Platform::ALL.join(", ")
+        )
+    })?;
+    let handle = named("handle", Some(cols.handle))?.ok_or("`handle` is empty")?;
+    let bare = handle.trim_start_matches('@');
+    if bare.is_empty() {
+        return Err("`handle` is empty".to_string());
+    }
+    if bare.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "`handle`: {handle:?} contains a space, which no platform allows"
+        ));
+    }
+    if let Some(f) = named("followers", cols.followers)? {
+        if f.replace([',', '_'], "").parse::<u64>().is_err() {
+            return Err(format!("`followers`: {f:?} is not a whole number"));
+        }
+    }
+    Ok(CandidateRef {
+        platform,
+        handle,
+        display_name: named("display_name", cols.display_name)?,
+        bio: named("bio", cols.bio)?,
+        url: named("url", cols.url)?,
+        source,
+    })
+}

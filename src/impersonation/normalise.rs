@@ -1,0 +1,463 @@
+//! Normalisation of handles and display names into the forms the impersonation search compares.
+//!
+//! A look-alike differs from the real name in ways a reader does not see (case, a Cyrillic `о`,
+//! a zero-width space, a fullwidth `Ｗ`) or barely sees (`l`→`1`, `rn`→`m`, `_`, an `official`
+//! suffix). Each step below removes one such difference; [`Forms`] keeps every stage so that the
+//! scorer can say which step made two names equal.
+//!
+//! Order matters: the TR39 confusable skeleton is taken on the ORIGINAL casing, because
+//! lowercasing first would turn `I` into `i` and lose the `I`→`l` confusion.
+
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::Platform;
+
+/// Words impersonators bolt on to a real name ("RealWestmerePolice", "WestmerePolice_official").
+pub const AFFIXES: &[&str] = &["official", "real", "the", "uk", "hq", "news", "team", "247"];
+
+/// Generic domain endings stripped from Bluesky handles, longest first so `.co.uk` wins over
+/// `.uk`. Sector endings (`.police.uk`, `.gov.uk`) stay: they are part of who the name claims to be.
+const DOMAIN_SUFFIXES: &[&str] = &[
+    ".bsky.social",
+    ".co.uk",
+    ".org.uk",
+    ".com",
+    ".org",
+    ".net",
+    ".social",
+    ".uk",
+];
+
+/// A core shorter than this is not stripped further: "the" + "uk" must not reduce a name to "".
+const MIN_CORE_LEN: usize = 5;
+
+/// Zero-width, invisible and bidirectional control characters: they change the bytes of a name
+/// without changing what a reader sees.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Handle separators: they are invisible in speech and easy to add or drop.
+pub fn is_separator(c: char) -> bool {
+    matches!(c, '_' | '.' | '-' | ' ')
+}
+
+/// Every stage of one name, plus what each stage changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forms {
+    /// As given, minus a leading `@`.
+    pub raw: String,
+    /// Platform suffix (`.bsky.social`, `@instance`) removed, invisibles removed, NFKC, lowercase.
+    pub folded: String,
+    /// Confusable skeleton of the NFKC form (original casing), lowercased, ASCII look-alikes
+    /// mapped (0→o, 1/i→l, rn→m, vv→w, cl→d, 5→s, 3→e, 4→a), separators removed.
+    pub bare: String,
+    /// `bare` without decorative affixes (official, real, the, uk, ...).
+    pub core: String,
+    /// Like `bare` but with single-character look-alikes only (no m→rn expansion): the form
+    /// typos are counted on, so that "rn" for "m" is not two edits and a typo beside an `r`
+    /// stays one.
+    pub plain: String,
+    /// `plain` without decorative affixes.
+    pub plain_core: String,
+    /// Words as written (camel case, separators, digit runs), folded and sorted: catches
+    /// "PoliceWestmere" for "WestmerePolice".
+    pub words_key: String,
+    /// Invisible characters that were removed.
+    pub invisibles: usize,
+    /// NFKC changed the text (fullwidth or styled letters).
+    pub compat: bool,
+    /// The platform suffix removed, if any.
+    pub suffix: Option<String>,
+    /// Affixes removed, in the order found.
+    pub affixes: Vec<&'static str>,
+}
+
+/// The final skeleton of each ASCII character: the fast path for ASCII handles (most of them)
+/// gives exactly what the full path gives, with one allocation per name.
+fn ascii_table() -> &'static [String; 128] {
+    static TABLE: OnceLock<[String; 128]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|b| {
+            let c = char::from(b as u8);
+            let mut out = String::new();
+            for k in unicode_security::skeleton(c.encode_utf8(&mut [0; 4])) {
+                for l in k.to_lowercase() {
+                    push_lookalike(&mut out, l);
+                }
+            }
+            out
+        })
+    })
+}
+
+/// Skeleton of `s` (NFKC already applied, original casing): TR39 skeleton, lowercase, then the
+/// ASCII look-alikes handle alphabets allow, separators removed.
+pub fn skeleton(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    if s.is_ascii() {
+        let table = ascii_table();
+        for b in s.bytes() {
+            out.push_str(&table[usize::from(b & 0x7f)]);
+        }
+    } else {
+        for c in unicode_security::skeleton(s) {
+            for l in c.to_lowercase() {
+                push_lookalike(&mut out, l);
+            }
+        }
+    }
+    out
+}
+
+/// One character of a skeleton, with the look-alikes of handle alphabets mapped to one
+/// representative. Multi-letter look-alikes are expanded (m→rn, w→vv, d→cl), the direction TR39
+/// itself uses, and never merged: merging "rn" into "m" would also merge a typo next to an `r`
+/// ("BridgeburNPT") and put it two edits away from the name it mistypes.
+fn push_lookalike(out: &mut String, c: char) {
+    match c {
+        'm' => out.push_str("rn"),
+        'w' => out.push_str("vv"),
+        'd' => out.push_str("cl"),
+        '0' => out.push('o'),
+        '1' | 'i' | '|' | '!' => out.push('l'),
+        '5' | '$' => out.push('s'),
+        '3' => out.push('e'),
+        '4' | '@' => out.push('a'),
+        '7' => out.push('t'),
+        '8' => out.push('b'),
+        c if is_separator(c) => {}
+        c => out.push(c),
+    }
+}
+
+/// Remove the platform's own suffix: `.bsky.social` or a domain ending on Bluesky, the
+/// `@instance` part on Mastodon. Returns the remaining name and what was removed.
+pub fn strip_platform_suffix(handle: &str, platform: Platform) -> (&str, Option<String>) {
+    match platform {
+        Platform::Bluesky => {
+            let lower_end = |suffix: &str| {
+                handle.len() > suffix.len()
+                    && handle.is_char_boundary(handle.len() - suffix.len())
+                    && handle[handle.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+            };
+            for suffix in DOMAIN_SUFFIXES {
+                if lower_end(suffix) {
+                    let rest = &handle[..handle.len() - suffix.len()];
+                    return (rest, Some((*suffix).to_string()));
+                }
+            }
+            (handle, None)
+        }
+        Platform::Mastodon => match handle.split_once('@') {
+            Some((user, instance)) if !user.is_empty() => (user, Some(format!("@{instance}"))),
+            _ => (handle, None),
+        },
+        _ => (handle, None),
+    }
+}
+
+/// The affixes as they appear in skeleton forms ("official" → "offlclal"), with their names.
+fn affix_skeletons() -> &'static [(String, &'static str)] {
+    static SK: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
+    SK.get_or_init(|| AFFIXES.iter().map(|a| (skeleton(a), *a)).collect())
+}
+
+/// The affixes as they appear in plain forms.
+fn affix_plains() -> &'static [(String, &'static str)] {
+    static SK: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
+    SK.get_or_init(|| AFFIXES.iter().map(|a| (plain(a), *a)).collect())
+}
+
+/// Single-character look-alikes only: ASCII letters keep their identity (no TR39 m→rn), other
+/// characters go through their TR39 skeleton, then the one-for-one ASCII map.
+pub fn plain(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let single = |out: &mut String, c: char| match c {
+        'm' | 'w' | 'd' => out.push(c),
+        c => push_lookalike(out, c),
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            single(&mut out, c.to_ascii_lowercase());
+        } else {
+            for k in unicode_security::skeleton(c.encode_utf8(&mut [0; 4])) {
+                for l in k.to_lowercase() {
+                    single(&mut out, l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Strip decorative affixes from both ends of a bare (skeleton) form, repeatedly
+/// ("the_real_X_official"), but never below [`MIN_CORE_LEN`] characters.
+pub fn strip_affixes(bare: &str) -> (String, Vec<&'static str>) {
+    strip_affixes_with(bare, affix_skeletons())
+}
+
+fn strip_affixes_with(bare: &str, table: &[(String, &'static str)]) -> (String, Vec<&'static str>) {
+    let mut core = bare;
+    let mut found = Vec::new();
+    loop {
+        let before = core.len();
+        for (affix, name) in table {
+            let remaining = core.len().saturating_sub(affix.len());
+            if remaining < MIN_CORE_LEN {
+                continue;
+            }
+            if let Some(rest) = core.strip_prefix(affix.as_str()) {
+                core = rest;
+                found.push(*name);
+            } else if let Some(rest) = core.strip_suffix(affix.as_str()) {
+                core = rest;
+                found.push(*name);
+            }
+        }
+        if core.len() == before {
+            break;
+        }
+    }
+    (core.to_string(), found)
+}
+
+/// Split a name into words at separators, case changes (`WestmerePolice`) and digit runs.
+fn words(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if is_separator(c) {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev = None;
+            continue;
+        }
+        let boundary = match prev {
+            Some(p) => {
+                (p.is_lowercase() && c.is_uppercase()) || (p.is_ascii_digit() != c.is_ascii_digit())
+            }
+            None => false,
+        };
+        if boundary && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+        prev = Some(c);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Compute every form of one handle on one platform.
+pub fn handle_forms(handle: &str, platform: Platform) -> Forms {
+    let raw = handle.trim().trim_start_matches('@');
+    let (name, suffix) = strip_platform_suffix(raw, platform);
+    let (visible, invisibles) = remove_invisibles(name);
+    let nfkc: String = if visible.is_ascii() {
+        visible.to_string()
+    } else {
+        visible.nfkc().collect()
+    };
+    let compat = nfkc != visible;
+    let folded = nfkc.to_lowercase();
+    let bare = skeleton(&nfkc);
+    let (core, affixes) = strip_affixes(&bare);
+    let plain = plain(&nfkc);
+    let (plain_core, _) = strip_affixes_with(&plain, affix_plains());
+    Forms {
+        raw: raw.to_string(),
+        folded,
+        bare,
+        core,
+        plain,
+        plain_core,
+        words_key: String::new(),
+        invisibles,
+        compat,
+        suffix,
+        affixes,
+    }
+}
+
+impl Forms {
+    /// Fill [`Forms::words_key`]. Kept apart from [`handle_forms`] because most candidates cannot
+    /// be a reordering of any official name (different letters), and splitting words costs
+    /// allocations a million-row scan notices.
+    pub fn with_words(mut self) -> Forms {
+        let name = match &self.suffix {
+            Some(sfx)
+                if self.raw.len() >= sfx.len()
+                    && self.raw.is_char_boundary(self.raw.len() - sfx.len()) =>
+            {
+                &self.raw[..self.raw.len() - sfx.len()]
+            }
+            _ => self.raw.as_str(),
+        };
+        let (visible, _) = remove_invisibles(name);
+        let nfkc: String = visible.nfkc().collect();
+        let mut ws: Vec<String> = words(&nfkc).into_iter().map(|w| skeleton(&w)).collect();
+        ws.retain(|w| !w.is_empty());
+        if ws.len() >= 2 {
+            ws.sort();
+            self.words_key = ws.join(" ");
+        }
+        self
+    }
+}
+
+/// Remove invisible characters; returns the text and how many were removed.
+pub fn remove_invisibles(s: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    if s.is_ascii() || !s.chars().any(is_invisible) {
+        return (std::borrow::Cow::Borrowed(s), 0);
+    }
+    let mut n = 0;
+    let out = s
+        .chars()
+        .filter(|c| {
+            let inv = is_invisible(*c);
+            n += usize::from(inv);
+            !inv
+        })
+        .collect();
+    (std::borrow::Cow::Owned(out), n)
+}
+
+/// The comparison key of a display name: invisibles removed, NFKC, skeleton, separators and
+/// spaces removed. Two display names a reader cannot tell apart have the same key.
+pub fn display_key(s: &str) -> String {
+    let (visible, _) = remove_invisibles(s.trim());
+    let nfkc: String = visible.nfkc().collect();
+    skeleton(&nfkc)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// The script of a non-ASCII letter, in words, for reasons such as "Cyrillic о in display name".
+/// Only the scripts that supply Latin look-alikes are named; others are "non-Latin".
+pub fn script_name(c: char) -> &'static str {
+    match c as u32 {
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => "Greek",
+        0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => "Cyrillic",
+        0x0530..=0x058F => "Armenian",
+        0x13A0..=0x13FF | 0xAB70..=0xABBF => "Cherokee",
+        0xFF00..=0xFFEF => "fullwidth",
+        0x1D400..=0x1D7FF => "mathematical",
+        0x0080..=0x024F | 0x1E00..=0x1EFF => "accented Latin",
+        0x0250..=0x02AF | 0x1D00..=0x1DBF => "phonetic",
+        _ => "non-Latin",
+    }
+}
+
+/// Non-ASCII letters that look like ASCII (their skeleton is ASCII), described for a reason and
+/// grouped by script: "Cyrillic о (U+043E)", "fullwidth letters Ｗｅｓｔ… (11)".
+pub fn foreign_lookalikes(s: &str) -> Vec<String> {
+    let mut groups: Vec<(&'static str, Vec<char>)> = Vec::new();
+    for c in s.chars().filter(|c| !c.is_ascii() && !is_invisible(*c)) {
+        let mut buf = [0; 4];
+        let sk: String = unicode_security::skeleton(c.encode_utf8(&mut buf)).collect();
+        if sk.is_ascii() && !sk.is_empty() {
+            let script = script_name(c);
+            match groups.iter_mut().find(|(g, _)| *g == script) {
+                Some((_, cs)) if !cs.contains(&c) => cs.push(c),
+                Some(_) => {}
+                None => groups.push((script, vec![c])),
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(script, cs)| match cs.as_slice() {
+            [c] => format!("{script} {c} (U+{:04X})", *c as u32),
+            _ => {
+                let shown: String = cs.iter().take(6).collect();
+                let more = if cs.len() > 6 { "…" } else { "" };
+                format!("{script} letters {shown}{more} ({})", cs.len())
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bare(s: &str) -> String {
+        handle_forms(s, Platform::X).bare
+    }
+
+    #[test]
+    fn ascii_lookalikes_share_a_skeleton() {
+        let real = bare("WestmerePolice");
+        for fake in [
+            "WestmerePo1ice",
+            "WestmerePoIice",
+            "Westmere_Police",
+            "WestrnerePolice",
+            "W3stmerePolice",
+            "WestmerePol1ce",
+            "westmere.police",
+        ] {
+            assert_eq!(bare(fake), real, "{fake}");
+        }
+    }
+
+    #[test]
+    fn skeleton_keeps_capital_i_confusion() {
+        // Lowercasing first would give "wlll" vs "wiii"; the skeleton of the original casing
+        // makes I, l and 1 one letter.
+        assert_eq!(bare("WIll"), bare("W1ll"));
+    }
+
+    #[test]
+    fn unicode_tricks_are_removed() {
+        let real = bare("WestmerePolice");
+        assert_eq!(bare("Westmere\u{200B}Police"), real);
+        assert_eq!(bare("WestmerePоlice"), real, "Cyrillic o");
+        assert_eq!(bare("ＷｅｓｔｍｅｒｅＰｏｌｉｃｅ"), real, "fullwidth");
+        let f = handle_forms("Westmere\u{202E}Police", Platform::X);
+        assert_eq!(f.invisibles, 1);
+    }
+
+    #[test]
+    fn affixes_and_suffixes() {
+        let f = handle_forms("TheRealWestmerePolice_Official", Platform::X);
+        assert_eq!(f.core, bare("WestmerePolice"));
+        assert_eq!(f.affixes.len(), 3);
+        let b = handle_forms("westmerepolice.bsky.social", Platform::Bluesky);
+        assert_eq!(b.core, bare("WestmerePolice"));
+        let m = handle_forms("@WestmerePolice@mastodon.social", Platform::Mastodon);
+        assert_eq!(m.bare, bare("WestmerePolice"));
+        assert_eq!(m.suffix.as_deref(), Some("@mastodon.social"));
+    }
+
+    #[test]
+    fn words_key_ignores_order() {
+        let a = handle_forms("WestmerePolice", Platform::X).with_words();
+        let b = handle_forms("Police_Westmere", Platform::X).with_words();
+        assert_eq!(a.words_key, b.words_key);
+    }
+
+    #[test]
+    fn display_keys_and_scripts() {
+        assert_eq!(
+            display_key("Westmere Police"),
+            display_key("Westmere  Pоlice")
+        );
+        assert_eq!(
+            foreign_lookalikes("Pоlice"),
+            vec!["Cyrillic о (U+043E)".to_string()]
+        );
+    }
+}

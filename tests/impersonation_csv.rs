@@ -1,0 +1,63 @@
+//! The candidates CSV: columns by name, bad rows reported with file:line without stopping the
+//! scan, a missing required column refused.
+
+mod impersonation_common;
+
+use std::io::Write;
+
+use impersonation_common::westmere;
+use palisade::impersonation::Search;
+
+fn write(text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().expect("temp file");
+    f.write_all(text.as_bytes()).expect("write");
+    f
+}
+
+#[test]
+fn columns_by_name_and_bad_rows_collected() {
+    let f = write(
+        "followers,handle,display_name,platform\n\
+         10,WestmerePo1ice,,x\n\
+         x,WestmerePolcie,,x\n\
+         5,Westmere Police,,x\n\
+         5,SomeoneElse,,myspace\n\
+         \n\
+         7,CopyCat_99,Westmere Police,x\n\
+         ,,,\n",
+    );
+    let mut s = Search::new(&westmere(), None);
+    let stats = s.scan_csv(f.path(), false).expect("scan runs");
+    assert_eq!(stats.rows, 6, "the csv reader skips blank lines");
+    assert_eq!(stats.candidates, 2);
+    assert_eq!(stats.bad_row_count, 4, "{:#?}", stats.bad_rows);
+    let lines: Vec<u32> = stats.bad_rows.iter().map(|d| d.line).collect();
+    assert_eq!(lines, vec![3, 4, 5, 8]);
+    assert!(stats.bad_rows[0]
+        .to_string()
+        .contains(":3:1: error[bad-csv]"));
+    let found = s.finish();
+    assert_eq!(
+        found
+            .iter()
+            .map(|x| x.candidate.as_str())
+            .collect::<Vec<_>>(),
+        vec!["WestmerePo1ice", "CopyCat_99"]
+    );
+    assert!(found[1]
+        .reasons
+        .iter()
+        .any(|r| r.contains("display name identical")));
+}
+
+#[test]
+fn missing_column_is_refused() {
+    let f = write("platform,name\nx,WestmerePo1ice\n");
+    let mut s = Search::new(&westmere(), None);
+    let err = s.scan_csv(f.path(), false).expect_err("no handle column");
+    assert_eq!(err.len(), 1);
+    assert!(err[0].message.contains("handle"));
+    let missing =
+        Search::new(&westmere(), None).scan_csv(std::path::Path::new("/nonexistent/c.csv"), false);
+    assert!(missing.is_err());
+}

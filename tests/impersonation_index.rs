@@ -1,0 +1,169 @@
+//! The index must give exactly the brute-force answer (every pair scored) at any threshold at or
+//! above the index floor, and nothing in the search may panic on arbitrary Unicode.
+
+mod impersonation_common;
+
+use impersonation_common::{account, westmere};
+use palisade::impersonation::{lookalikes, Candidate, Search};
+use palisade::model::Platform;
+use proptest::prelude::*;
+
+fn candidate(platform: Platform, handle: String, display: Option<String>) -> Candidate {
+    Candidate {
+        platform,
+        handle,
+        display_name: display,
+        bio: None,
+        url: None,
+        followers: None,
+        created_on: None,
+        source: "generated".into(),
+    }
+}
+
+fn both(
+    inv: &palisade::model::Inventory,
+    threshold: f64,
+    cands: &[Candidate],
+) -> (Vec<String>, Vec<String>) {
+    let run = |brute: bool| {
+        let mut s = Search::new(inv, Some(threshold));
+        s.set_brute_force(brute);
+        for c in cands {
+            s.consider(c);
+        }
+        s.finish()
+            .into_iter()
+            .map(|x| {
+                format!(
+                    "{} {} {} {:.3}",
+                    x.account_id, x.platform, x.candidate, x.score
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    (run(false), run(true))
+}
+
+/// Candidates near the officials: generated look-alikes, mutated further at random.
+fn near(seed: &str) -> impl Strategy<Value = String> {
+    let pool: Vec<String> = lookalikes(seed, Platform::X)
+        .into_iter()
+        .map(|l| l.handle)
+        .collect();
+    (
+        0..pool.len(),
+        proptest::collection::vec((0usize..20, "[a-z0-9_]"), 0..3),
+    )
+        .prop_map(move |(i, edits)| {
+            let mut h: Vec<char> = pool[i].chars().collect();
+            for (pos, c) in edits {
+                let pos = pos % (h.len() + 1);
+                if pos < h.len() && c == "_" {
+                    h.remove(pos);
+                } else {
+                    h.insert(pos, c.chars().next().unwrap_or('x'));
+                }
+            }
+            h.into_iter().collect()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn indexed_equals_brute_force(
+        near_main in proptest::collection::vec(near("WestmerePolice"), 1..40),
+        near_roads in proptest::collection::vec(near("WestmereRoads"), 1..20),
+        random in proptest::collection::vec("[A-Za-z0-9_]{1,18}", 0..40),
+        displays in proptest::collection::vec(prop_oneof![Just(None), Just(Some("Westmere Police".to_string())), "[A-Za-z ]{0,20}".prop_map(Some)], 1..5),
+        threshold in 0.80f64..0.99,
+    ) {
+        let inv = westmere();
+        let mut cands = Vec::new();
+        for (i, h) in near_main.into_iter().chain(near_roads).chain(random).enumerate() {
+            let d = displays[i % displays.len()].clone();
+            cands.push(candidate(Platform::X, h.clone(), d));
+            cands.push(candidate(Platform::Instagram, h.to_lowercase(), None));
+        }
+        let (indexed, brute) = both(&inv, threshold, &cands);
+        prop_assert_eq!(indexed, brute);
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_unicode(handle in "\\PC{0,40}", display in proptest::option::of("\\PC{0,40}"), bio in proptest::option::of("\\PC{0,60}")) {
+        let mut inv = westmere();
+        inv.accounts.push(account("weird", Platform::Other, "Wéird\u{200b}Nаme", Some("ＷＥＩＲＤ")));
+        for p in [Platform::X, Platform::Bluesky, Platform::Mastodon, Platform::Other] {
+            let mut s = Search::new(&inv, Some(0.5));
+            let mut c = candidate(p, handle.clone(), display.clone());
+            c.bio = bio.clone();
+            c.url = bio.clone();
+            s.consider(&c);
+            let _ = s.finish();
+            let _ = lookalikes(&handle, p);
+        }
+    }
+}
+
+#[test]
+fn own_accounts_allow_and_triage() {
+    use palisade::model::{AllowEntry, TriageEntry, TriageState};
+    let mut inv = westmere();
+    inv.impersonation_allow.push(AllowEntry {
+        platform: Platform::X,
+        handle: "Westmere_Police".into(),
+        reason: Some("staff association".into()),
+    });
+    inv.impersonation_triage.push(TriageEntry {
+        platform: Platform::X,
+        handle: "WestmerePo1ice".into(),
+        state: TriageState::TakenDown,
+        date: None,
+        ticket: Some("SM-881".into()),
+    });
+    inv.impersonation_triage.push(TriageEntry {
+        platform: Platform::X,
+        handle: "WestmerePolce".into(),
+        state: TriageState::Benign,
+        date: None,
+        ticket: None,
+    });
+    let mut s = Search::new(&inv, None);
+    // Own handles on any platform, in any case, are never suspects.
+    for h in ["westmerepolice", "@WESTMERE.POLICE", "westmereroads"] {
+        s.consider(&candidate(Platform::X, h.into(), None));
+    }
+    for h in [
+        "Westmere_Police",
+        "WestmerePo1ice",
+        "WestmerePolce",
+        "WestmerePolcie",
+    ] {
+        s.consider(&candidate(Platform::X, h.into(), None));
+    }
+    let found = s.finish();
+    let state = |h: &str| {
+        found
+            .iter()
+            .find(|x| x.candidate == h)
+            .and_then(|x| x.state.clone())
+    };
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert_eq!(state("Westmere_Police").as_deref(), Some("allowed"));
+    assert_eq!(state("WestmerePolce").as_deref(), Some("benign"));
+    assert_eq!(state("WestmerePolcie").as_deref(), Some("suspect"));
+    let back = found
+        .iter()
+        .find(|x| x.candidate == "WestmerePo1ice")
+        .expect("taken-down one found");
+    assert!(back.reappeared);
+    assert_eq!(back.ticket.as_deref(), Some("SM-881"));
+    let flagged: Vec<_> = found
+        .iter()
+        .filter(|x| palisade::impersonation::is_flagged(x))
+        .map(|x| x.candidate.as_str())
+        .collect();
+    assert_eq!(flagged, vec!["WestmerePo1ice", "WestmerePolcie"]);
+}
