@@ -9,5 +9,6 @@ pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod online;
 
 pub use error::{Error, Result};

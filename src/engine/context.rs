@@ -7,17 +7,29 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::model::{Inventory, Person, PersonStatus};
+use crate::online::OnlineEvidence;
 
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub as_of: Date,
     people: HashMap<&'a str, &'a Person>,
+    /// What `--online` found; `None` when offline (online checks are then skipped).
+    pub online: Option<OnlineEvidence>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(inventory: &'a Inventory, as_of: Date) -> Self {
-        let people = inventory.people.iter().map(|p| (p.id.as_str(), p)).collect();
-        Context { inventory, as_of, people }
+        let people = inventory
+            .people
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect();
+        Context {
+            inventory,
+            as_of,
+            people,
+            online: None,
+        }
     }
 
     pub fn person(&self, id: &str) -> Option<&'a Person> {
