@@ -37,6 +37,8 @@ fn get(
 
 /// Runs a whole online gather against a faulty server and checks the drift and page results.
 fn gather_with_fault(fault: Fault) -> (palisade::online::OnlineEvidence, Duration) {
+    // HTML is not JSON: a malformed or cut JSON body is still a readable page.
+    let page_fails = !matches!(fault, Fault::Malformed | Fault::Truncated);
     let server = start(Data::default(), fault);
     let inv = inventory(
         vec![
@@ -81,9 +83,11 @@ fn gather_with_fault(fault: Fault) -> (palisade::online::OnlineEvidence, Duratio
             o.message
         );
     }
-    let page = page_unlisted_links(&ctx);
-    assert_eq!(page.status, Status::Error, "{page:?}");
-    assert_eq!(ctx.online.as_ref().unwrap().listed_on_page("bsky"), None);
+    if page_fails {
+        let page = page_unlisted_links(&ctx);
+        assert_eq!(page.status, Status::Error, "{page:?}");
+        assert_eq!(ctx.online.as_ref().unwrap().listed_on_page("bsky"), None);
+    }
     assert!(
         ev.sources.iter().any(|s| !s.ok),
         "a failed source is listed: {:?}",

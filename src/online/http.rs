@@ -598,10 +598,9 @@ fn observe(host: &Host, headers: Option<&HeaderMap>, status: u16) {
         b.window = d.max(Duration::from_secs(1));
     }
     if status == 429 || retry_after.is_some() {
+        // The server says when to come back; that overrides the window we assumed.
+        let wait = retry_after.unwrap_or(Duration::from_secs(1)).max(reset.unwrap_or(Duration::ZERO));
         b.remaining = 0;
-        let until = now + retry_after.unwrap_or(Duration::from_secs(1));
-        if until > b.reset_at {
-            b.reset_at = until;
-        }
+        b.reset_at = now + wait;
     }
 }
