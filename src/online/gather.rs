@@ -119,8 +119,7 @@ pub async fn gather(
         .filter(|c| !own.contains(&(c.platform, norm(&c.handle))))
         .filter(|c| seen.insert((c.platform, norm(&c.handle))))
         .collect();
-    ev.candidates
-        .sort_by(|a, b| (a.platform, norm(&a.handle)).cmp(&(b.platform, norm(&b.handle))));
+    ev.candidates.sort_by_key(|c| (c.platform, norm(&c.handle)));
     ev.defensive_registrations = defensive;
     ev.defensive_registrations.sort_by(|a, b| {
         (&a.account_id, a.platform, &a.handle).cmp(&(&b.account_id, b.platform, &b.handle))

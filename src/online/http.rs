@@ -218,7 +218,7 @@ impl Http {
         let max_redirects = cfg.max_redirects;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             let next = attempt.url().clone();
-            if attempt.previous().iter().any(|u| *u == next) {
+            if attempt.previous().contains(&next) {
                 return attempt.error(format!("redirect loop at {next}"));
             }
             if attempt.previous().len() > max_redirects {
@@ -599,7 +599,9 @@ fn observe(host: &Host, headers: Option<&HeaderMap>, status: u16) {
     }
     if status == 429 || retry_after.is_some() {
         // The server says when to come back; that overrides the window we assumed.
-        let wait = retry_after.unwrap_or(Duration::from_secs(1)).max(reset.unwrap_or(Duration::ZERO));
+        let wait = retry_after
+            .unwrap_or(Duration::from_secs(1))
+            .max(reset.unwrap_or(Duration::ZERO));
         b.remaining = 0;
         b.reset_at = now + wait;
     }
