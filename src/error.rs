@@ -66,9 +66,23 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{}:{}:{}: error[{}]: {}", self.file, self.line, self.column, self.code.as_str(), self.message)
+            write!(
+                f,
+                "{}:{}:{}: error[{}]: {}",
+                self.file,
+                self.line,
+                self.column,
+                self.code.as_str(),
+                self.message
+            )
         } else {
-            write!(f, "{}: error[{}]: {}", self.file, self.code.as_str(), self.message)
+            write!(
+                f,
+                "{}: error[{}]: {}",
+                self.file,
+                self.code.as_str(),
+                self.message
+            )
         }
     }
 }
@@ -95,7 +109,10 @@ pub enum Error {
 
 impl Error {
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
     pub fn input(d: Diagnostic) -> Self {
         Error::Input(vec![d])

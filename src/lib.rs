@@ -4,11 +4,12 @@
 //! Layout: `model` (inventory, policy, results), `engine` (registry, declarative loader, runner),
 //! `checks` (native checks), `render` (one file per output format), `cli` (one file per subcommand).
 
-pub mod model;
 pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod model;
+pub mod render;
 pub mod online;
 
 pub use error::{Error, Result};

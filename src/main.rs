@@ -1,1 +1,58 @@
-fn main() {}
+//! The `palisade` binary: parse arguments, set colour, run, map the outcome to an exit code
+//! (0 clean, 1 findings, 2 bad input or usage, 3 could not finish). Everything else is the library.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use palisade::cli::{self, Cli, ColorChoice, Exit, Ui};
+use palisade::Error;
+
+fn main() -> ExitCode {
+    // A panic is a bug, but it still ends in exit 3 with a message, and never prints its payload
+    // (which could hold input-derived data).
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("palisade: internal error{at}; please report it (this is a bug)");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let ui = Ui {
+        color,
+        quiet: cli.quiet,
+    };
+    let stderr_color = color && std::io::stderr().is_terminal();
+    match std::panic::catch_unwind(|| cli::run(cli, &ui)) {
+        Ok(Ok(Exit::Clean)) => ExitCode::from(0),
+        Ok(Ok(Exit::Findings)) => ExitCode::from(1),
+        Ok(Err(e)) => {
+            report(&e, stderr_color);
+            ExitCode::from(e.exit_code())
+        }
+        Err(_) => ExitCode::from(3),
+    }
+}
+
+fn report(e: &Error, color: bool) {
+    match e {
+        Error::Input(diags) => eprint!("{}", palisade::render::diagnostics::render(diags, color)),
+        other => eprintln!("palisade: {other}"),
+    }
+}

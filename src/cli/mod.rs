@@ -1,6 +1,13 @@
 //! The command line: one file per subcommand, each with its `Args` and a `run` function.
 
+pub mod audit;
+pub mod checks;
+pub mod init;
+pub mod validate;
+
 use std::io::Write;
+
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// How a command that ran ends (errors are [`crate::Error`] and map to 2 or 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,5 +30,62 @@ impl Ui {
     pub fn print(&self, text: &str) {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Security posture auditor for an organisation's official social media accounts.
+#[derive(Debug, Parser)]
+#[command(name = "palisade", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// When to use colour in terminal output (NO_COLOR is honoured by `auto`)
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Print nothing but errors; the exit code tells the outcome
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the inventory, run every check, write the outputs, exit by --fail-on
+    Audit(audit::Args),
+    /// Validate the inventory only; diagnostics with file:line:column
+    Validate(validate::Args),
+    /// The control catalogue: `checks list`, `checks explain ID`
+    Checks(checks::Args),
+    /// Write a commented starter inventory
+    Init(init::Args),
+}
+
+pub fn run(cli: Cli, ui: &Ui) -> crate::Result<Exit> {
+    match cli.command {
+        Command::Audit(a) => audit::run(&a, ui),
+        Command::Validate(a) => validate::run(&a, ui),
+        Command::Checks(a) => checks::run(&a, ui),
+        Command::Init(a) => init::run(&a, ui),
+    }
+}
+
+/// Parses `YYYY-MM-DD` for `--as-of`.
+pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    if s.len() != 10 {
+        return Err(format!("`{s}` is not a date written YYYY-MM-DD"));
+    }
+    s.parse::<jiff::civil::Date>()
+        .map_err(|_| format!("`{s}` is not a date written YYYY-MM-DD"))
+}
+
+/// Today in the local time zone, the default as-of date.
+pub fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
 }

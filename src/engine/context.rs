@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::model::{Inventory, Person, PersonStatus};
-use crate::online::OnlineEvidence;
+use crate::online::{OnlineEvidence, PageListing};
 
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
@@ -40,6 +40,21 @@ impl<'a> Context<'a> {
     /// before the as-of date.
     pub fn is_leaver(&self, person: &Person) -> bool {
         person.status == PersonStatus::Leaver || person.left_on.is_some_and(|d| d <= self.as_of)
+    }
+
+    /// Whether the published accounts page (read online) lists this account; `None` when the
+    /// page was not read, so the declared `listed_on_website` stands.
+    pub fn listed_override(&self, account_id: &str) -> Option<bool> {
+        self.online.as_ref()?.listed_on_page(account_id)
+    }
+
+    /// How the published page answered for this account, telling "not read" from "could not be
+    /// read" (the latter should make BRAND-02 `error`, not fall back to the declared flag).
+    pub fn page_listing(&self, account_id: &str) -> PageListing {
+        match &self.online {
+            Some(o) => o.page_listing(account_id),
+            None => PageListing::NotChecked,
+        }
     }
 
     /// Whole days from `date` to the as-of date (negative when `date` is in the future).

@@ -6,3 +6,7 @@ pub mod outcome;
 
 pub use context::Context;
 pub use outcome::Outcome;
+pub mod cel_rule;
+pub mod definition;
+pub mod registry;
+pub mod runner;

@@ -14,7 +14,11 @@ pub struct Outcome {
 
 impl Outcome {
     fn new(status: Status, message: impl Into<String>) -> Self {
-        Outcome { status, message: message.into(), evidence: Value::Object(Default::default()) }
+        Outcome {
+            status,
+            message: message.into(),
+            evidence: Value::Object(Default::default()),
+        }
     }
     pub fn pass(message: impl Into<String>) -> Self {
         Self::new(Status::Pass, message)

@@ -6,3 +6,7 @@ pub mod results;
 
 pub use inventory::*;
 pub use policy::Policy;
+pub mod handles;
+pub mod load;
+pub mod reader;
+pub mod yaml;

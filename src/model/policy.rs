@@ -8,10 +8,28 @@ use super::inventory::{Platform, Severity, TwoFactor};
 
 /// Consumer mail domains that are never organisational (`inventory.md`, `personal_email_domains`).
 pub const BUILTIN_PERSONAL_EMAIL_DOMAINS: &[&str] = &[
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
-    "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com",
-    "proton.me", "protonmail.com", "gmx.com", "btinternet.com", "sky.com", "virginmedia.com",
-    "mail.com", "zoho.com", "yandex.com",
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "hotmail.co.uk",
+    "live.com",
+    "live.co.uk",
+    "msn.com",
+    "yahoo.com",
+    "yahoo.co.uk",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.com",
+    "btinternet.com",
+    "sky.com",
+    "virginmedia.com",
+    "mail.com",
+    "zoho.com",
+    "yandex.com",
 ];
 
 #[derive(Debug, Clone)]
@@ -43,6 +61,8 @@ pub struct Policy {
     pub max_attestation_age_days: i64,
     /// Check id → severity.
     pub severity_overrides: BTreeMap<String, Severity>,
+    /// Where each override was written (file, location), to report unknown check ids.
+    pub severity_override_locs: BTreeMap<String, (String, super::inventory::Loc)>,
 }
 
 impl Default for Policy {
@@ -60,13 +80,23 @@ impl Default for Policy {
             approved_apps: Vec::new(),
             naming: BTreeMap::new(),
             verification_platforms: vec![
-                Platform::X, Platform::Facebook, Platform::Instagram, Platform::Threads,
-                Platform::Youtube, Platform::Tiktok, Platform::Linkedin, Platform::Bluesky,
+                Platform::X,
+                Platform::Facebook,
+                Platform::Instagram,
+                Platform::Threads,
+                Platform::Youtube,
+                Platform::Tiktok,
+                Platform::Linkedin,
+                Platform::Bluesky,
             ],
-            personal_email_domains: BUILTIN_PERSONAL_EMAIL_DOMAINS.iter().map(|s| s.to_string()).collect(),
+            personal_email_domains: BUILTIN_PERSONAL_EMAIL_DOMAINS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             impersonation_threshold: None,
             max_attestation_age_days: 92,
             severity_overrides: BTreeMap::new(),
+            severity_override_locs: BTreeMap::new(),
         }
     }
 }
@@ -74,6 +104,8 @@ impl Default for Policy {
 impl Policy {
     /// The naming rule for a platform: its own, else `default`, else none.
     pub fn naming_for(&self, platform: Platform) -> Option<&NamingRule> {
-        self.naming.get(platform.as_str()).or_else(|| self.naming.get("default"))
+        self.naming
+            .get(platform.as_str())
+            .or_else(|| self.naming.get("default"))
     }
 }

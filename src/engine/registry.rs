@@ -1,0 +1,157 @@
+//! The catalogue of checks: the built-in definitions embedded from `checks/`, plus any
+//! `--checks-dir` the organisation adds at run time. Every definition is parsed and its CEL
+//! compiled up front, so a bad one is an input error before anything is audited.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cel::Env;
+use include_dir::{include_dir, Dir};
+
+use super::cel_rule::{self, Compiled};
+use super::definition::{self, Definition, Logic};
+use crate::checks::{self, Native};
+use crate::error::{Code, Diagnostic, Error};
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/checks");
+
+pub enum Compiledlogic {
+    Rule {
+        fail_when: Compiled,
+        message: Compiled,
+        pass_message: Option<Compiled>,
+    },
+    Native(Native),
+}
+
+pub struct Check {
+    pub def: Definition,
+    pub applies_when: Option<Compiled>,
+    pub logic: Compiledlogic,
+}
+
+pub struct Registry {
+    pub checks: Vec<Check>,
+    pub env: Arc<Env>,
+}
+
+impl Registry {
+    /// The built-in catalogue only.
+    pub fn builtin() -> Result<Registry, Error> {
+        Self::load(&[])
+    }
+
+    /// Built-in definitions plus every `*.yaml`/`*.yml` in each directory (not recursive).
+    pub fn load(dirs: &[PathBuf]) -> Result<Registry, Error> {
+        let mut sources: Vec<(String, String, Vec<u8>)> = Vec::new();
+        let mut builtin: Vec<_> = BUILTIN.files().filter(|f| is_yaml(f.path())).collect();
+        builtin.sort_by_key(|f| f.path());
+        for f in builtin {
+            sources.push((
+                format!("checks/{}", f.path().display()),
+                "builtin".into(),
+                f.contents().to_vec(),
+            ));
+        }
+        for dir in dirs {
+            let entries = std::fs::read_dir(dir).map_err(|e| {
+                Error::Usage(format!("cannot read --checks-dir {}: {e}", dir.display()))
+            })?;
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| is_yaml(p) && p.is_file())
+                .collect();
+            paths.sort();
+            for p in paths {
+                let bytes = std::fs::read(&p)
+                    .map_err(|e| Error::Usage(format!("cannot read {}: {e}", p.display())))?;
+                let name = p.display().to_string();
+                sources.push((name.clone(), name, bytes));
+            }
+        }
+        Self::from_sources(sources)
+    }
+
+    fn from_sources(sources: Vec<(String, String, Vec<u8>)>) -> Result<Registry, Error> {
+        let env = cel_rule::env();
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let mut checks: Vec<Check> = Vec::new();
+        for (file, origin, bytes) in sources {
+            let def = match definition::parse(&file, &origin, &bytes) {
+                Ok(d) => d,
+                Err(mut d) => {
+                    diags.append(&mut d);
+                    continue;
+                }
+            };
+            if let Some(first) = checks.iter().find(|c| c.def.id == def.id) {
+                diags.push(Diagnostic {
+                    code: Code::DuplicateId,
+                    file: file.clone(),
+                    line: def.loc.line,
+                    column: def.loc.column,
+                    message: format!(
+                        "check id `{}` is already defined by {}",
+                        def.id, first.def.file
+                    ),
+                    snippet: None,
+                });
+                continue;
+            }
+            let mut compile = |e: &definition::Expr| match cel_rule::compile(&env, &file, e) {
+                Ok(c) => Some(c),
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            };
+            let applies_when = def.applies_when.as_ref().map(&mut compile);
+            let logic = match &def.logic {
+                Logic::Rule(r) => {
+                    let f = compile(&r.fail_when);
+                    let m = compile(&r.message);
+                    let p = r.pass_message.as_ref().map(&mut compile);
+                    match (f, m, p) {
+                        (Some(fail_when), Some(message), None) => Some(Compiledlogic::Rule {
+                            fail_when,
+                            message,
+                            pass_message: None,
+                        }),
+                        (Some(fail_when), Some(message), Some(Some(p))) => {
+                            Some(Compiledlogic::Rule {
+                                fail_when,
+                                message,
+                                pass_message: Some(p),
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                Logic::Native { name, .. } => checks::lookup(name).map(Compiledlogic::Native),
+            };
+            let applies_ok = !matches!(applies_when, Some(None));
+            if let (Some(logic), true) = (logic, applies_ok) {
+                checks.push(Check {
+                    applies_when: applies_when.flatten(),
+                    logic,
+                    def,
+                });
+            }
+        }
+        if !diags.is_empty() {
+            return Err(Error::Input(diags));
+        }
+        checks.sort_by(|a, b| a.def.id.cmp(&b.def.id));
+        Ok(Registry { checks, env })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Check> {
+        self.checks
+            .iter()
+            .find(|c| c.def.id.eq_ignore_ascii_case(id))
+    }
+}
+
+fn is_yaml(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}

@@ -1,0 +1,380 @@
+//! Typed reading of a located YAML tree, collecting every problem as a [`Diagnostic`].
+//!
+//! Loaders call `cx.fields(node)` for a mapping, take each key they know, and `finish()` reports
+//! the keys nobody took (a typo must not silently disable a check), with a "did you mean".
+
+use jiff::civil::Date;
+
+use super::inventory::Loc;
+use super::yaml::{Kind, Node};
+use crate::error::{Code, Diagnostic};
+
+pub struct Cx<'s> {
+    pub file: String,
+    pub src: &'s str,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'s> Cx<'s> {
+    pub fn new(file: &str, src: &'s str) -> Self {
+        Cx {
+            file: file.to_owned(),
+            src,
+            diags: Vec::new(),
+        }
+    }
+
+    pub fn error(&mut self, loc: Loc, code: Code, message: impl Into<String>) {
+        let snippet = self.line_text(loc.line);
+        self.diags.push(Diagnostic {
+            code,
+            file: self.file.clone(),
+            line: loc.line,
+            column: loc.column,
+            message: message.into(),
+            snippet,
+        });
+    }
+
+    fn line_text(&self, line: u32) -> Option<String> {
+        if line == 0 {
+            return None;
+        }
+        let text = self.src.lines().nth(line as usize - 1)?;
+        // A 5 MB line is not worth echoing whole.
+        let mut t: String = text.trim_end_matches('\r').chars().take(200).collect();
+        if text.len() > t.len() + 1 {
+            t.push('…');
+        }
+        Some(t)
+    }
+
+    /// What the user wrote for a scalar, for messages (shortened).
+    pub fn shown(&self, node: &Node) -> String {
+        let raw = self.raw(node).unwrap_or_else(|| match &node.kind {
+            Kind::Str(s) => s.clone(),
+            Kind::Int(i) => i.to_string(),
+            Kind::Float(f) => f.to_string(),
+            Kind::Bool(b) => b.to_string(),
+            Kind::Null => "null".into(),
+            Kind::Seq(_) => "[…]".into(),
+            Kind::Map(_) => "{…}".into(),
+        });
+        let mut s: String = raw.chars().take(80).collect();
+        if raw.chars().count() > 80 {
+            s.push('…');
+        }
+        format!("`{s}`")
+    }
+
+    fn raw(&self, node: &Node) -> Option<String> {
+        let (start, len) = node.span?;
+        self.src
+            .get(start..start.checked_add(len)?)
+            .map(str::to_owned)
+    }
+
+    /// A mapping's fields, or `None` (with a diagnostic) if the node is not a mapping.
+    pub fn fields<'n>(&mut self, node: &'n Node, what: &str) -> Option<Fields<'n>> {
+        match &node.kind {
+            Kind::Map(entries) => Some(Fields {
+                node,
+                entries,
+                taken: vec![false; entries.len()],
+            }),
+            Kind::Null => Some(Fields {
+                node,
+                entries: &[],
+                taken: Vec::new(),
+            }),
+            other => {
+                self.error(
+                    node.loc,
+                    Code::WrongType,
+                    format!(
+                        "{what} must be a mapping of fields, found {}",
+                        other.type_name()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Text. Numbers and booleans are accepted as the text the user wrote (a handle `007`).
+    pub fn string(&mut self, node: &Node, field: &str) -> Option<String> {
+        match &node.kind {
+            Kind::Str(s) => Some(s.clone()),
+            Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) => self
+                .raw(node)
+                .map(|s| s.trim().trim_matches(['"', '\'']).to_owned()),
+            Kind::Null => None,
+            other => {
+                self.error(
+                    node.loc,
+                    Code::WrongType,
+                    format!("`{field}` must be text, found {}", other.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Text that must not be empty.
+    pub fn text(&mut self, node: &Node, field: &str) -> Option<String> {
+        let s = self.string(node, field)?;
+        if s.trim().is_empty() {
+            self.error(
+                node.loc,
+                Code::WrongType,
+                format!("`{field}` must not be empty"),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    pub fn bool(&mut self, node: &Node, field: &str) -> Option<bool> {
+        match &node.kind {
+            Kind::Bool(b) => Some(*b),
+            Kind::Null => None,
+            _ => {
+                let shown = self.shown(node);
+                self.error(
+                    node.loc,
+                    Code::WrongType,
+                    format!("`{field}` must be true or false, found {shown}"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn int(&mut self, node: &Node, field: &str, min: i64, max: i64) -> Option<i64> {
+        match &node.kind {
+            Kind::Int(i) if (min as i128..=max as i128).contains(i) => Some(*i as i64),
+            Kind::Null => None,
+            _ => {
+                let shown = self.shown(node);
+                self.error(
+                    node.loc,
+                    Code::WrongType,
+                    format!("`{field}` must be a whole number from {min} to {max}, found {shown}"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn float(&mut self, node: &Node, field: &str, min: f64, max: f64) -> Option<f64> {
+        let v = match &node.kind {
+            Kind::Int(i) => Some(*i as f64),
+            Kind::Float(f) => Some(*f),
+            Kind::Null => return None,
+            _ => None,
+        };
+        match v {
+            Some(v) if v >= min && v <= max => Some(v),
+            _ => {
+                let shown = self.shown(node);
+                self.error(
+                    node.loc,
+                    Code::WrongType,
+                    format!("`{field}` must be a number from {min} to {max}, found {shown}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// One of a closed set of spellings. Booleans are read as `true`/`false` for tri-state fields.
+    pub fn one_of<T>(
+        &mut self,
+        node: &Node,
+        field: &str,
+        all: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let text = match &node.kind {
+            Kind::Str(s) => s.clone(),
+            Kind::Bool(b) => b.to_string(),
+            Kind::Null => return None,
+            Kind::Seq(_) | Kind::Map(_) => {
+                self.error(
+                    node.loc,
+                    Code::WrongType,
+                    format!(
+                        "`{field}` must be one of {}, found {}",
+                        all.join(", "),
+                        node.kind.type_name()
+                    ),
+                );
+                return None;
+            }
+            _ => self.raw(node).unwrap_or_default(),
+        };
+        if let Some(v) = parse(&text) {
+            return Some(v);
+        }
+        let hint = suggest(&text, all.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        let shown = self.shown(node);
+        self.error(
+            node.loc,
+            Code::UnknownValue,
+            format!(
+                "`{field}` must be one of {}, found {shown}{hint}",
+                all.join(", ")
+            ),
+        );
+        None
+    }
+
+    /// An ISO `YYYY-MM-DD` date.
+    pub fn date(&mut self, node: &Node, field: &str) -> Option<Date> {
+        let text = match &node.kind {
+            Kind::Null => return None,
+            Kind::Str(s) => s.clone(),
+            _ => self.raw(node).unwrap_or_default(),
+        };
+        let ok = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+        match text.parse::<Date>() {
+            Ok(d) if ok => Some(d),
+            _ => {
+                let shown = self.shown(node);
+                self.error(
+                    node.loc,
+                    Code::BadDate,
+                    format!("`{field}` must be a date written YYYY-MM-DD, found {shown}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An e-mail address: one `@`, a non-empty local part, a domain with a dot, no spaces.
+    pub fn email(&mut self, node: &Node, field: &str) -> Option<String> {
+        let s = self.string(node, field)?;
+        if is_email(&s) {
+            Some(s)
+        } else {
+            let shown = self.shown(node);
+            self.error(
+                node.loc,
+                Code::BadEmail,
+                format!("`{field}` must be an e-mail address, found {shown}"),
+            );
+            None
+        }
+    }
+
+    /// A list whose items each go through `item`; `null` is an empty list.
+    pub fn list<T>(
+        &mut self,
+        node: &Node,
+        field: &str,
+        mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
+        match &node.kind {
+            Kind::Seq(items) => items.iter().filter_map(|n| item(self, n)).collect(),
+            Kind::Null => Vec::new(),
+            other => {
+                self.error(
+                    node.loc,
+                    Code::WrongType,
+                    format!("`{field}` must be a list, found {}", other.type_name()),
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !local.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && is_domain(domain)
+}
+
+/// A DNS name: labels of letters, digits and hyphens (not at the ends), at least one dot.
+pub fn is_domain(s: &str) -> bool {
+    s.len() <= 253
+        && s.contains('.')
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// The closest known spelling, if close enough to be a likely typo.
+pub fn suggest<'a>(text: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (strsim::jaro_winkler(&text.to_ascii_lowercase(), k), k))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+pub struct Fields<'n> {
+    pub node: &'n Node,
+    entries: &'n [(Node, Node)],
+    taken: Vec<bool>,
+}
+
+impl<'n> Fields<'n> {
+    /// The value under `key`; `null` values count as absent.
+    pub fn get(&mut self, key: &str) -> Option<&'n Node> {
+        let i = self
+            .entries
+            .iter()
+            .position(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == key))?;
+        self.taken[i] = true;
+        let v = &self.entries[i].1;
+        (!matches!(v.kind, Kind::Null)).then_some(v)
+    }
+
+    /// A required key: absent (or null) is a diagnostic at the mapping.
+    pub fn require(&mut self, cx: &mut Cx, key: &str, what: &str) -> Option<&'n Node> {
+        let v = self.get(key);
+        if v.is_none() {
+            cx.error(
+                self.node.loc,
+                Code::MissingField,
+                format!("{what} is missing the required field `{key}`"),
+            );
+        }
+        v
+    }
+
+    /// Reports every key that was not taken, with a suggestion from `known`.
+    pub fn finish(self, cx: &mut Cx, what: &str, known: &[&str]) {
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            if self.taken[i] {
+                continue;
+            }
+            let name = match &k.kind {
+                Kind::Str(s) => s.clone(),
+                _ => cx.shown(k),
+            };
+            let hint = suggest(&name, known.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            cx.error(
+                k.loc,
+                Code::UnknownField,
+                format!(
+                    "unknown field `{name}` in {what}{hint}; expected one of: {}",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! A YAML document as a tree of located nodes, read with `serde-saphyr` under strict limits.
+//!
+//! The loaders walk this tree themselves instead of deriving `Deserialize` on the model, so that
+//! every problem in a file (not just the first) is reported with its line, column and text.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use super::inventory::Loc;
+use crate::error::{Code, Diagnostic};
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub loc: Loc,
+    /// Byte range of the node in the source, when known (for echoing what the user wrote).
+    pub span: Option<(usize, usize)>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Kind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::Null => "nothing",
+            Kind::Bool(_) => "a boolean",
+            Kind::Int(_) => "a number",
+            Kind::Float(_) => "a number",
+            Kind::Str(_) => "text",
+            Kind::Seq(_) => "a list",
+            Kind::Map(_) => "a mapping",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<Kind>::deserialize(d)?;
+        let at = s.referenced;
+        let span = at.span();
+        let span = match (span.byte_offset(), span.byte_len()) {
+            (Some(o), Some(l)) => usize::try_from(o).ok().zip(usize::try_from(l).ok()),
+            _ => None,
+        };
+        Ok(Node {
+            loc: Loc {
+                line: u32::try_from(at.line()).unwrap_or(u32::MAX),
+                column: u32::try_from(at.column()).unwrap_or(u32::MAX),
+            },
+            span,
+            kind: s.value,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KindVisitor)
+    }
+}
+
+struct KindVisitor;
+
+impl<'de> Visitor<'de> for KindVisitor {
+    type Value = Kind;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Kind, E> {
+        Ok(Kind::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Kind, E> {
+        Ok(Kind::Int(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Kind, E> {
+        Ok(Kind::Int(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Kind, E> {
+        Ok(Kind::Int(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Kind, E> {
+        i128::try_from(v)
+            .map(Kind::Int)
+            .map_err(|_| E::custom("number too large"))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Kind, E> {
+        Ok(Kind::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Kind, E> {
+        Ok(Kind::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Kind, E> {
+        Ok(Kind::Str(v))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Kind, E> {
+        Ok(Kind::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Kind, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_none<E>(self) -> Result<Kind, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
+        Kind::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Kind::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
+            entries.push((k, v));
+        }
+        Ok(Kind::Map(entries))
+    }
+}
+
+/// Upper bound on an input file; a larger one is refused before parsing.
+pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
+
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    // A 10,000-account inventory is a few million events; aliases are almost never needed.
+    budget.max_events = 50_000_000;
+    budget.max_nodes = 50_000_000;
+    budget.max_total_scalar_bytes = MAX_INPUT_BYTES;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_depth = 64;
+    budget.max_documents = 1;
+    let mut aliases = serde_saphyr::options::AliasLimits::default();
+    // Enough for a shared `security: *standard` block on thousands of accounts; an alias bomb
+    // stops here instead of expanding exponentially.
+    aliases.max_total_replayed_events = 250_000;
+    serde_saphyr::options! {
+        budget: Some(budget),
+        alias_limits: aliases,
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        underscored_numbers_as_strings: true,
+        with_snippet: false,
+    }
+}
+
+/// Decodes bytes as UTF-8 (a BOM is dropped, CRLF accepted by the YAML parser).
+pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(bytes, e.valid_up_to());
+        Diagnostic {
+            code: Code::Encoding,
+            file: file.to_owned(),
+            line,
+            column,
+            message: format!(
+                "the file is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+            snippet: None,
+        }
+    })
+}
+
+fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
+}
+
+/// Parses one YAML document into a located tree. An empty document is `Null`.
+pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(Diagnostic {
+            code: Code::Syntax,
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "the file is larger than {} MiB",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+            snippet: None,
+        });
+    }
+    if text.trim().is_empty() {
+        return Ok(Node {
+            loc: Loc { line: 1, column: 1 },
+            span: None,
+            kind: Kind::Null,
+        });
+    }
+    serde_saphyr::from_str_with_options::<Node>(text, options()).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| {
+                (
+                    u32::try_from(l.line()).unwrap_or(0),
+                    u32::try_from(l.column()).unwrap_or(0),
+                )
+            })
+            .unwrap_or((0, 0));
+        let message = e.without_snippet().to_string();
+        // The parser's message may repeat the location; keep the first line, which says what.
+        let message = message
+            .lines()
+            .next()
+            .unwrap_or("invalid YAML")
+            .trim()
+            .to_owned();
+        Diagnostic {
+            code: Code::Syntax,
+            file: file.to_owned(),
+            line,
+            column,
+            message: format!("invalid YAML: {message}"),
+            snippet: None,
+        }
+    })
+}

@@ -1,0 +1,184 @@
+//! The terminal view: a summary line, then findings grouped by severity, then waiver notices.
+
+use std::fmt::Write;
+
+use owo_colors::OwoColorize;
+
+use crate::model::results::{Report, Status};
+use crate::model::Severity;
+
+fn paint(s: &str, sev: Severity, color: bool) -> String {
+    if !color {
+        return s.to_owned();
+    }
+    match sev {
+        Severity::Critical => s.red().bold().to_string(),
+        Severity::High => s.red().to_string(),
+        Severity::Medium => s.yellow().to_string(),
+        Severity::Low => s.cyan().to_string(),
+    }
+}
+
+pub fn render(report: &Report, color: bool) -> String {
+    let mut o = String::new();
+    let s = &report.summary;
+    let score = s
+        .score
+        .map(|x| format!("{x:.1}/100"))
+        .unwrap_or_else(|| "n/a".into());
+    let _ = writeln!(
+        o,
+        "palisade {} · {} · as of {}",
+        report.tool.version, report.organisation, report.as_of
+    );
+    let trend = match (s.score, s.baseline_score) {
+        (Some(now), Some(was)) => format!(" ({:+.1} since the baseline)", now - was),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        o,
+        "Score {score}{trend} · {} accounts · {} pass · {} fail · {} error · {} skipped · {} waived",
+        s.accounts, s.pass, s.fail, s.error, s.skipped, s.waived
+    );
+    let width = report
+        .results
+        .iter()
+        .filter(|r| r.status.is_problem())
+        .map(|r| r.account_id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for sev in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ] {
+        let findings: Vec<_> = report
+            .results
+            .iter()
+            .filter(|r| r.severity == sev && r.status.is_problem())
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "\n{} ({})",
+            paint(&sev.as_str().to_uppercase(), sev, color),
+            findings.len()
+        );
+        for r in findings {
+            let mark = if r.status == Status::Fail { "✗" } else { "?" };
+            let change = r
+                .change
+                .map(|c| {
+                    format!(
+                        " [{}]",
+                        serde_json::to_value(c)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {} {:<9} {:<width$}  {}{change}",
+                paint(mark, sev, color),
+                r.check_id,
+                r.account_id,
+                sanitize(&r.message)
+            );
+        }
+    }
+    if s.fail + s.error == 0 {
+        let _ = writeln!(o, "\nNo findings.");
+    } else if s.error > 0 {
+        let _ = writeln!(o, "\n✗ failed · ? could not be verified (counts against the score; fix the inventory or the source)");
+    }
+    if !report.regressions.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nRegressions since the baseline ({}):",
+            report.regressions.len()
+        );
+        for r in &report.regressions {
+            let _ = writeln!(
+                o,
+                "  {} {}: {} → {}",
+                r.check_id,
+                r.account_id,
+                r.was.as_str(),
+                r.now.as_str()
+            );
+        }
+    }
+    let notices: Vec<_> = report
+        .waivers
+        .iter()
+        .filter(|w| w.state != "active")
+        .collect();
+    if !notices.is_empty() {
+        let _ = writeln!(o, "\nWaivers:");
+        for w in notices {
+            let what = match w.state.as_str() {
+                "expired" => format!("expired on {}: no longer applies", w.expires_on),
+                "unmatched" => "matches no result (check the check id and account id)".to_owned(),
+                "expiring" => format!("expires on {}", w.expires_on),
+                other => other.to_owned(),
+            };
+            let _ = writeln!(o, "  {} {} (line {}): {what}", w.check, w.account, w.line);
+        }
+    }
+    let suspects: Vec<_> = report
+        .impersonation
+        .iter()
+        .filter(|s| !matches!(s.state.as_deref(), Some("allowed" | "benign")))
+        .collect();
+    if !suspects.is_empty() {
+        let _ = writeln!(o, "\nImpersonation suspects ({}):", suspects.len());
+        for sp in suspects {
+            let state = sp
+                .state
+                .as_deref()
+                .map(|s| format!(" [{s}]"))
+                .unwrap_or_default();
+            let back = if sp.reappeared {
+                " (taken down before: it came back)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                o,
+                "  {} {} ~ {} {:.2}{state}{back}: {}",
+                sp.platform,
+                sanitize(&sp.candidate),
+                sp.account_id,
+                sp.score,
+                sanitize(&sp.reasons.join("; "))
+            );
+        }
+    }
+    let failed: Vec<_> = report.sources.iter().filter(|s| !s.ok).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(o, "\nSources that failed:");
+        for s in failed {
+            let _ = writeln!(o, "  {}: {}", s.name, sanitize(&s.detail));
+        }
+    }
+    o
+}
+
+/// Terminal escape sequences and bidi controls from the inventory or the network must not
+/// reach the terminal as such.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}') {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect()
+}

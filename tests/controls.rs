@@ -1,0 +1,140 @@
+//! Every control proven by fixtures: `tests/fixtures/controls/ID[.variant].yaml` holds accounts
+//! whose ids say what the control must report (`pass-…`, `fail-…`, `error-…`, `skipped-…`,
+//! `waived-…`). The statuses are asserted here; the messages are pinned by snapshots.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use palisade::engine::registry::Registry;
+use palisade::engine::{runner, Context};
+use palisade::model::load;
+use palisade::model::results::Report;
+
+const AS_OF: &str = "2026-10-01";
+
+fn audit(path: &Path) -> Report {
+    let bytes = std::fs::read(path).expect("fixture readable");
+    let inv = load::parse(&path.display().to_string(), &bytes)
+        .unwrap_or_else(|d| panic!("{} is invalid: {d:#?}", path.display()));
+    let registry = Registry::builtin().expect("built-in checks load");
+    let ctx = Context::new(&inv, AS_OF.parse().expect("date"));
+    runner::run(&registry, &ctx)
+}
+
+fn fixtures() -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir("tests/fixtures/controls")
+        .expect("fixtures dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn check_id(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name.split('.').next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn each_fixture_account_gets_the_status_its_id_names() {
+    let mut failures = Vec::new();
+    for path in fixtures() {
+        let id = check_id(&path);
+        let report = audit(&path);
+        let mut lines = String::new();
+        for acc in &report.accounts {
+            let expected = acc.id.split('-').next().unwrap_or_default();
+            let results: Vec<_> = report
+                .results
+                .iter()
+                .filter(|r| r.check_id == id && r.account_id == acc.id)
+                .collect();
+            assert_eq!(
+                results.len(),
+                1,
+                "{}: exactly one {id} result for {}",
+                path.display(),
+                acc.id
+            );
+            let got = results[0].status.as_str();
+            if got != expected {
+                failures.push(format!(
+                    "{}: {} expected {expected}, got {got}: {}",
+                    path.display(),
+                    acc.id,
+                    results[0].message
+                ));
+            }
+            lines.push_str(&format!(
+                "{:<28} {:<8} {}\n",
+                acc.id, got, results[0].message
+            ));
+        }
+        let name = path
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        insta::assert_snapshot!(name, lines);
+    }
+    assert!(
+        failures.is_empty(),
+        "status mismatches:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Every built-in control has fixtures that make it pass and fail, and, where the definition
+/// can report `error` (a required field), one that errors.
+#[test]
+fn every_control_has_pass_and_fail_fixtures() {
+    let registry = Registry::builtin().expect("built-in checks load");
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for path in fixtures() {
+        let id = check_id(&path);
+        let report = audit(&path);
+        for r in report.results.iter().filter(|r| r.check_id == id) {
+            seen.entry(id.clone())
+                .or_default()
+                .push(r.status.as_str().to_owned());
+        }
+    }
+    let mut missing = Vec::new();
+    for c in &registry.checks {
+        let statuses = seen.get(&c.def.id).cloned().unwrap_or_default();
+        for want in ["pass", "fail"] {
+            if !statuses.iter().any(|s| s == want) {
+                missing.push(format!("{} has no `{want}` fixture", c.def.id));
+            }
+        }
+        if let palisade::engine::definition::Logic::Rule(r) = &c.def.logic {
+            if !r.requires.is_empty() && !statuses.iter().any(|s| s == "error") {
+                missing.push(format!(
+                    "{} can report error but has no `error` fixture",
+                    c.def.id
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// Closed accounts are skipped by every control.
+#[test]
+fn closed_accounts_are_skipped_by_every_control() {
+    let report = audit(Path::new("tests/fixtures/controls/AUTH-01.yaml"));
+    let closed: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.account_id == "skipped-closed")
+        .collect();
+    assert!(!closed.is_empty());
+    assert!(
+        closed.iter().all(|r| r.status.as_str() == "skipped"),
+        "{closed:#?}"
+    );
+}
