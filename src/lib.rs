@@ -9,7 +9,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod model;
-pub mod render;
 pub mod online;
+pub mod render;
 
 pub use error::{Error, Result};

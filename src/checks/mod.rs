@@ -5,8 +5,8 @@ pub mod access;
 pub mod apps;
 pub mod devices;
 pub mod governance;
-pub mod people;
 pub mod online;
+pub mod people;
 
 use crate::engine::{Context, Outcome};
 use crate::model::Account;
