@@ -11,6 +11,7 @@ pub mod engine;
 pub mod error;
 pub mod impersonation;
 pub mod model;
+pub mod online;
 pub mod render;
 pub mod vault;
 

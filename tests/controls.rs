@@ -105,6 +105,11 @@ fn every_control_has_pass_and_fail_fixtures() {
     }
     let mut missing = Vec::new();
     for c in &registry.checks {
+        // Controls that judge online evidence are skipped offline; tests/online_gather.rs proves
+        // their pass and fail against local test servers.
+        if ["DRIFT-01", "BRAND-05"].contains(&c.def.id.as_str()) {
+            continue;
+        }
         let statuses = seen.get(&c.def.id).cloned().unwrap_or_default();
         for want in ["pass", "fail"] {
             if !statuses.iter().any(|s| s == want) {

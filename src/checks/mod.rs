@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod devices;
 pub mod governance;
 pub mod impersonation;
+pub mod online;
 pub mod people;
 
 use crate::engine::{Context, Outcome};
@@ -55,6 +56,11 @@ pub static NATIVE_CHECKS: &[(&str, Native)] = &[
     (
         "impersonation_lookalikes",
         Native::Account(impersonation::imp_01),
+    ),
+    ("online_drift", Native::Account(online::online_drift)),
+    (
+        "page_unlisted_links",
+        Native::Organisation(online::page_unlisted_links),
     ),
 ];
 

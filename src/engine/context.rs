@@ -8,6 +8,7 @@ use jiff::civil::Date;
 
 use crate::model::results::Suspect;
 use crate::model::{Inventory, Person, PersonStatus};
+use crate::online::{OnlineEvidence, PageListing};
 
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
@@ -21,6 +22,8 @@ pub struct Context<'a> {
     pub email_breaches: Option<crate::vault::hibp::EmailBreaches>,
     /// Impersonation suspects, when a candidate list or online search was given (IMP-01).
     pub suspects: Option<Vec<Suspect>>,
+    /// What `--online` found; `None` when offline (online checks are then skipped).
+    pub online: Option<OnlineEvidence>,
 }
 
 impl<'a> Context<'a> {
@@ -37,6 +40,7 @@ impl<'a> Context<'a> {
             credentials: None,
             email_breaches: None,
             suspects: None,
+            online: None,
         }
     }
 
@@ -52,8 +56,17 @@ impl<'a> Context<'a> {
 
     /// Whether the published accounts page (read online) lists this account; `None` when the
     /// page was not read, so the declared `listed_on_website` stands.
-    pub fn listed_override(&self, _account_id: &str) -> Option<bool> {
-        None
+    pub fn listed_override(&self, account_id: &str) -> Option<bool> {
+        self.online.as_ref()?.listed_on_page(account_id)
+    }
+
+    /// How the published page answered for this account, telling "not read" from "could not be
+    /// read" (the latter should make BRAND-02 `error`, not fall back to the declared flag).
+    pub fn page_listing(&self, account_id: &str) -> PageListing {
+        match &self.online {
+            Some(o) => o.page_listing(account_id),
+            None => PageListing::NotChecked,
+        }
     }
 
     /// Whole days from `date` to the as-of date (negative when `date` is in the future).

@@ -1,0 +1,888 @@
+//! `gather`: asks every online source what it knows about the inventory, concurrently, and turns
+//! the answers into [`OnlineEvidence`]. Every failure lands in the observation it spoils and in
+//! the per-source tally that becomes `sources`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use reqwest::Url;
+use tokio::task::JoinSet;
+
+use super::bluesky::{self, Bluesky, Lookup, Meta, Profile};
+use super::cache::Cache;
+use super::http::{host_key, Http};
+use super::mastodon::{self, Mastodon};
+use super::page::{self, PageLink};
+use super::{
+    AccountState, DefensiveName, Lookalikes, Observation, OnlineCandidate, OnlineConfig,
+    OnlineEvidence, PageEvidence,
+};
+use crate::model::results::SourceStatus;
+use crate::model::{Account, AccountStatus, Inventory, Organisation, Platform};
+
+/// Where the DIDs seen for Bluesky handles are remembered between runs (to notice renames).
+const DID_MEMORY: &str = "bluesky-dids.json";
+
+/// Look-ups made and failures seen, per source.
+#[derive(Default)]
+struct Tally {
+    sources: BTreeMap<String, (String, u32, Vec<String>)>,
+}
+
+impl Tally {
+    fn ok(&mut self, source: &str, host: &str) {
+        self.entry(source, host).1 += 1;
+    }
+    fn failed(&mut self, source: &str, host: &str, reason: String) {
+        let e = self.entry(source, host);
+        e.1 += 1;
+        e.2.push(reason);
+    }
+    fn entry(&mut self, source: &str, host: &str) -> &mut (String, u32, Vec<String>) {
+        self.sources
+            .entry(source.to_string())
+            .or_insert_with(|| (host.to_string(), 0, Vec::new()))
+    }
+    fn merge(&mut self, other: Tally) {
+        for (k, (host, n, errs)) in other.sources {
+            let e = self.entry(&k, &host);
+            e.1 += n;
+            e.2.extend(errs);
+        }
+    }
+}
+
+pub async fn gather(
+    inv: &Inventory,
+    cfg: &OnlineConfig,
+    lookalikes: &Lookalikes,
+) -> OnlineEvidence {
+    let mut http_cfg = cfg.http.clone();
+    http_cfg.timeout = cfg.timeout;
+    let cache = cfg
+        .cache_dir
+        .clone()
+        .map(|d| Cache::new(d, cfg.cache_ttl, cfg.refresh));
+    let http = match Http::new(http_cfg, cache) {
+        Ok(h) => Arc::new(h),
+        Err(e) => {
+            return OnlineEvidence {
+                sources: vec![SourceStatus {
+                    name: "online".into(),
+                    ok: false,
+                    detail: e.to_string(),
+                }],
+                ..Default::default()
+            }
+        }
+    };
+    let domains = org_domains(&inv.organisation);
+    let live: Vec<&Account> = inv
+        .accounts
+        .iter()
+        .filter(|a| a.status != AccountStatus::Closed)
+        .collect();
+    let bsky = Bluesky::new(http.clone(), &cfg.bluesky_api);
+
+    let (bsky_part, masto_part, page_part, search_part, probe_part) = tokio::join!(
+        bluesky_accounts(&bsky, &http, &live, &domains),
+        mastodon_accounts(&http, cfg, &live, &domains),
+        page_evidence(&http, inv),
+        searches(&bsky, &http, cfg, inv, &live),
+        probes(&bsky, &http, cfg, inv, lookalikes),
+    );
+
+    let mut ev = OnlineEvidence::default();
+    let mut tally = Tally::default();
+    for (obs, t) in [bsky_part, masto_part] {
+        ev.accounts
+            .extend(obs.into_iter().map(|o| (o.account_id.clone(), o)));
+        tally.merge(t);
+    }
+    let (page, t) = page_part;
+    ev.page = page;
+    tally.merge(t);
+    let own: BTreeSet<(Platform, String)> = inv
+        .accounts
+        .iter()
+        .map(|a| (a.platform, norm(&a.handle)))
+        .collect();
+    let (mut candidates, t) = search_part;
+    tally.merge(t);
+    let (probed, defensive, t, notes) = probe_part;
+    tally.merge(t);
+    // Look-alike hits first, so the deduplication keeps the account they were probed for.
+    let mut seen = BTreeSet::new();
+    candidates.splice(0..0, probed);
+    ev.candidates = candidates
+        .into_iter()
+        .filter(|c| !own.contains(&(c.platform, norm(&c.handle))))
+        .filter(|c| seen.insert((c.platform, norm(&c.handle))))
+        .collect();
+    ev.candidates.sort_by_key(|c| (c.platform, norm(&c.handle)));
+    ev.defensive_registrations = defensive;
+    ev.defensive_registrations.sort_by(|a, b| {
+        (&a.account_id, a.platform, &a.handle).cmp(&(&b.account_id, b.platform, &b.handle))
+    });
+    ev.defensive_registrations.dedup();
+
+    let stats = http.stats();
+    for (name, (host, n, errors)) in tally.sources {
+        let mut detail = format!("{n} look-up{}", if n == 1 { "" } else { "s" });
+        if let Some(s) = stats.get(&host) {
+            detail.push_str(&format!(
+                " ({} request{}, {} from cache, {} retr{}, {} wait{} for the rate limit)",
+                s.requests,
+                if s.requests == 1 { "" } else { "s" },
+                s.cached,
+                s.retries,
+                if s.retries == 1 { "y" } else { "ies" },
+                s.rate_waits,
+                if s.rate_waits == 1 { "" } else { "s" },
+            ));
+        }
+        if !errors.is_empty() {
+            let mut distinct: Vec<&String> = Vec::new();
+            for e in &errors {
+                if !distinct.contains(&e) {
+                    distinct.push(e);
+                }
+            }
+            let shown: Vec<&str> = distinct.iter().take(3).map(|s| s.as_str()).collect();
+            detail.push_str(&format!("; {} failed: {}", errors.len(), shown.join("; ")));
+        }
+        ev.sources.push(SourceStatus {
+            name,
+            ok: errors.is_empty(),
+            detail,
+        });
+    }
+    ev.sources.extend(notes);
+    ev
+}
+
+/// The organisation's own domains: e-mail domains and the website's host, without `www.`.
+fn org_domains(org: &Organisation) -> Vec<String> {
+    let mut out: Vec<String> = org
+        .email_domains
+        .iter()
+        .map(|d| d.trim().to_ascii_lowercase())
+        .collect();
+    if let Some(host) = org
+        .website
+        .as_deref()
+        .and_then(|w| Url::parse(w).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+    {
+        let host = host.to_ascii_lowercase();
+        out.push(host.strip_prefix("www.").unwrap_or(&host).to_string());
+    }
+    out.retain(|d| !d.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn on_domain(host: &str, domains: &[String]) -> Option<String> {
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    domains
+        .iter()
+        .find(|d| host == d.as_str() || host.ends_with(&format!(".{d}")))
+        .cloned()
+}
+
+/// Handles compare case-insensitively, without a leading `@`.
+fn norm(h: &str) -> String {
+    h.trim().trim_start_matches('@').to_ascii_lowercase()
+}
+
+fn bluesky_source(host: &str) -> String {
+    format!("Bluesky ({host})")
+}
+
+fn mastodon_source(host: &str) -> String {
+    format!("Mastodon ({host})")
+}
+
+fn base_observation(a: &Account) -> Observation {
+    Observation {
+        account_id: a.id.clone(),
+        platform: a.platform.to_string(),
+        handle: a.handle.clone(),
+        ..Default::default()
+    }
+}
+
+fn failed_observation(a: &Account, reason: String) -> Observation {
+    Observation {
+        error: Some(reason),
+        ..base_observation(a)
+    }
+}
+
+fn with_meta(mut o: Observation, meta: &Meta) -> Observation {
+    o.source_url = Some(meta.source_url.clone());
+    o.fetched_at = Some(meta.fetched_at.clone());
+    o
+}
+
+fn from_profile(a: &Account, p: &Profile, meta: &Meta, domains: &[String]) -> Observation {
+    let (verified, by) = if p.verified_status == "valid" {
+        (true, "Bluesky verification: valid".to_string())
+    } else if let Some(d) = on_domain(&p.handle, domains) {
+        (true, format!("handle on the organisation's domain {d}"))
+    } else {
+        (
+            false,
+            format!("Bluesky verification: {}", p.verified_status),
+        )
+    };
+    let renamed = !norm(&p.handle).eq(&norm(&a.handle));
+    with_meta(
+        Observation {
+            exists: Some(true),
+            state: Some(if renamed {
+                AccountState::Renamed
+            } else {
+                AccountState::Active
+            }),
+            display_name: p.display_name.clone(),
+            verified: Some(verified),
+            verified_by: Some(by),
+            handle_now: Some(p.handle.clone()),
+            platform_id: Some(p.did.clone()),
+            ..base_observation(a)
+        },
+        meta,
+    )
+}
+
+fn gone(a: &Account, state: AccountState, meta: &Meta) -> Observation {
+    with_meta(
+        Observation {
+            exists: Some(false),
+            state: Some(state),
+            ..base_observation(a)
+        },
+        meta,
+    )
+}
+
+/// The DID in an account's `bsky.app/profile/did:...` URL, if it has one: stabler than a handle.
+fn did_of(a: &Account) -> Option<String> {
+    let url = a.url.as_deref()?;
+    let at = url.find("did:")?;
+    let did: String = url[at..]
+        .chars()
+        .take_while(|c| !matches!(c, '/' | '?' | '#'))
+        .collect();
+    (did.len() > 8).then_some(did)
+}
+
+async fn bluesky_accounts(
+    bsky: &Result<Bluesky, super::http::FetchError>,
+    http: &Arc<Http>,
+    live: &[&Account],
+    domains: &[String],
+) -> (Vec<Observation>, Tally) {
+    let mut tally = Tally::default();
+    let accounts: Vec<&Account> = live
+        .iter()
+        .copied()
+        .filter(|a| a.platform == Platform::Bluesky)
+        .collect();
+    if accounts.is_empty() {
+        return (Vec::new(), tally);
+    }
+    let bsky = match bsky {
+        Ok(b) => b.clone(),
+        Err(e) => {
+            tally.failed(&bluesky_source(&e.host), &e.host, e.to_string());
+            return (
+                accounts
+                    .iter()
+                    .map(|a| failed_observation(a, e.to_string()))
+                    .collect(),
+                tally,
+            );
+        }
+    };
+    let source = bluesky_source(bsky.host());
+    let cache: Option<&Cache> = http.cache();
+    let mut memory: BTreeMap<String, String> =
+        cache.map(|c| c.read_memory(DID_MEMORY)).unwrap_or_default();
+    let actor = |a: &Account| did_of(a).unwrap_or_else(|| a.handle.clone());
+
+    // Batches first: one request per 25 accounts.
+    let mut set = JoinSet::new();
+    for (i, chunk) in accounts.chunks(bluesky::BATCH).enumerate() {
+        let b = bsky.clone();
+        let actors: Vec<String> = chunk.iter().map(|a| actor(a)).collect();
+        set.spawn(async move { (i, b.get_profiles(&actors).await) });
+    }
+    let mut obs: BTreeMap<String, Observation> = BTreeMap::new();
+    let mut missing: Vec<&Account> = Vec::new();
+    let mut results = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        if let Ok(r) = joined {
+            results.push(r);
+        }
+    }
+    results.sort_by_key(|(i, _)| *i);
+    for (i, chunk) in accounts.chunks(bluesky::BATCH).enumerate() {
+        match results.iter().find(|(j, _)| *j == i).map(|(_, r)| r) {
+            Some(Ok((profiles, meta))) => {
+                tally.ok(&source, bsky.host());
+                for a in chunk {
+                    let want = norm(&actor(a));
+                    match profiles
+                        .iter()
+                        .find(|p| norm(&p.did) == want || norm(&p.handle) == want)
+                    {
+                        Some(p) => {
+                            obs.insert(a.id.clone(), from_profile(a, p, meta, domains));
+                        }
+                        None => missing.push(a),
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                tally.failed(&source, bsky.host(), e.to_string());
+                for a in chunk {
+                    obs.insert(a.id.clone(), failed_observation(a, e.to_string()));
+                }
+            }
+            None => {
+                for a in chunk {
+                    obs.insert(
+                        a.id.clone(),
+                        failed_observation(
+                            a,
+                            format!("{}: the look-up did not finish", bsky.host()),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // Missing from a batch: ask one by one, to learn why (gone, deactivated, taken down, renamed).
+    let mut set = JoinSet::new();
+    for a in &missing {
+        let b = bsky.clone();
+        let id = a.id.clone();
+        let act = actor(a);
+        let remembered = memory.get(&norm(&a.handle)).cloned().filter(|d| *d != act);
+        set.spawn(async move {
+            let first = b.get_profile(&act).await;
+            let second = match (&first, remembered) {
+                (Ok((Lookup::NotFound, _)), Some(did)) => Some(b.get_profile(&did).await),
+                _ => None,
+            };
+            (id, first, second)
+        });
+    }
+    while let Some(joined) = set.join_next().await {
+        let Ok((id, first, second)) = joined else {
+            continue;
+        };
+        let Some(a) = missing.iter().find(|a| a.id == id) else {
+            continue;
+        };
+        let o = match (first, second) {
+            (Err(e), _) | (Ok(_), Some(Err(e))) => {
+                tally.failed(&source, bsky.host(), e.to_string());
+                failed_observation(a, e.to_string())
+            }
+            (Ok((_, _)), Some(Ok((Lookup::Found(p), meta)))) => {
+                tally.ok(&source, bsky.host());
+                from_profile(a, &p, &meta, domains)
+            }
+            (Ok((Lookup::Found(p), meta)), _) => {
+                tally.ok(&source, bsky.host());
+                from_profile(a, &p, &meta, domains)
+            }
+            (Ok((lookup, meta)), _) => {
+                tally.ok(&source, bsky.host());
+                let state = match lookup {
+                    Lookup::Deactivated => AccountState::Deactivated,
+                    Lookup::TakenDown => AccountState::Suspended,
+                    _ => AccountState::NotFound,
+                };
+                gone(a, state, &meta)
+            }
+        };
+        obs.insert(a.id.clone(), o);
+    }
+
+    // Remember which DID each handle had, so a later rename is noticed.
+    let before = memory.clone();
+    for (id, o) in &obs {
+        if let (Some(did), Some(a), Some(AccountState::Active)) = (
+            &o.platform_id,
+            accounts.iter().find(|a| a.id == *id),
+            o.state,
+        ) {
+            memory.insert(norm(&a.handle), did.clone());
+        }
+    }
+    if let (Some(c), true) = (cache, memory != before) {
+        c.write_memory(DID_MEMORY, &memory);
+    }
+    (obs.into_values().collect(), tally)
+}
+
+/// The API base for a Mastodon account: the override, or its own instance.
+fn mastodon_base(cfg: &OnlineConfig, handle: &str) -> Option<String> {
+    match &cfg.mastodon_api {
+        Some(b) => Some(b.clone()),
+        None => handle
+            .split_once('@')
+            .map(|(_, inst)| format!("https://{inst}")),
+    }
+}
+
+fn mastodon_verified(acc: &mastodon::Account, domains: &[String]) -> (bool, String) {
+    for link in acc.verified_links() {
+        let host = Url::parse(&link)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| link.trim_end_matches('/').to_string());
+        if let Some(d) = on_domain(&host, domains) {
+            return (
+                true,
+                format!("verified rel=\"me\" link to {link} (the organisation's domain {d})"),
+            );
+        }
+    }
+    if domains.is_empty() {
+        (
+            false,
+            "no organisation website or domain to compare rel=\"me\" links with".into(),
+        )
+    } else {
+        (
+            false,
+            "no verified rel=\"me\" link to the organisation's website".into(),
+        )
+    }
+}
+
+async fn mastodon_accounts(
+    http: &Arc<Http>,
+    cfg: &OnlineConfig,
+    live: &[&Account],
+    domains: &[String],
+) -> (Vec<Observation>, Tally) {
+    let mut tally = Tally::default();
+    let mut obs = Vec::new();
+    let mut set = JoinSet::new();
+    for a in live.iter().filter(|a| a.platform == Platform::Mastodon) {
+        let Some(base) = mastodon_base(cfg, &a.handle) else {
+            obs.push(failed_observation(
+                a,
+                format!("cannot tell the instance of {}", a.handle),
+            ));
+            continue;
+        };
+        let m = match Mastodon::new(http.clone(), &base) {
+            Ok(m) => m,
+            Err(e) => {
+                tally.failed(&mastodon_source(&e.host), &e.host, e.to_string());
+                obs.push(failed_observation(a, e.to_string()));
+                continue;
+            }
+        };
+        let id = a.id.clone();
+        let acct = a.handle.trim_start_matches('@').to_string();
+        set.spawn(async move { (id, m.host().to_string(), m.lookup(&acct).await) });
+    }
+    while let Some(joined) = set.join_next().await {
+        let Ok((id, host, result)) = joined else {
+            continue;
+        };
+        let Some(a) = live.iter().find(|a| a.id == id) else {
+            continue;
+        };
+        let source = mastodon_source(&host);
+        obs.push(match result {
+            Err(e) => {
+                tally.failed(&source, &host, e.to_string());
+                failed_observation(a, e.to_string())
+            }
+            Ok((None, meta)) => {
+                tally.ok(&source, &host);
+                gone(a, AccountState::NotFound, &meta)
+            }
+            Ok((Some(acc), meta)) => {
+                tally.ok(&source, &host);
+                let (verified, by) = mastodon_verified(&acc, domains);
+                let state = if acc.suspended {
+                    AccountState::Suspended
+                } else if acc.moved_to.is_some() {
+                    AccountState::Moved
+                } else {
+                    AccountState::Active
+                };
+                with_meta(
+                    Observation {
+                        exists: Some(!acc.suspended),
+                        state: Some(state),
+                        display_name: acc.display_name.clone(),
+                        verified: Some(verified),
+                        verified_by: Some(by),
+                        handle_now: Some(acc.moved_to.clone().unwrap_or(acc.acct.clone())),
+                        platform_id: Some(acc.id.clone()),
+                        ..base_observation(a)
+                    },
+                    &meta,
+                )
+            }
+        });
+    }
+    (obs, tally)
+}
+
+/// Normalised URL for comparing a page link with an account's declared URL.
+fn url_key(u: &str) -> String {
+    let u = u.trim().to_ascii_lowercase();
+    let u = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .unwrap_or(&u);
+    let u = u.strip_prefix("www.").unwrap_or(u);
+    u.trim_end_matches('/').to_string()
+}
+
+fn link_is(a: &Account, l: &PageLink) -> bool {
+    (a.platform == l.platform && norm(&a.handle) == norm(&l.handle))
+        || a.url
+            .as_deref()
+            .is_some_and(|u| url_key(u) == url_key(&l.url))
+}
+
+async fn page_evidence(http: &Arc<Http>, inv: &Inventory) -> (Option<PageEvidence>, Tally) {
+    let mut tally = Tally::default();
+    let Some(url) = inv.organisation.official_accounts_page.clone() else {
+        return (None, tally);
+    };
+    let host = Url::parse(&url)
+        .map(|u| host_key(&u))
+        .unwrap_or_else(|_| url.clone());
+    let source = format!("official accounts page ({host})");
+    let mut ev = PageEvidence {
+        url: url.clone(),
+        ..Default::default()
+    };
+    let base = match Url::parse(&url) {
+        Ok(b) => b,
+        Err(_) => {
+            let reason = format!("{url}: not a URL");
+            tally.failed(&source, &host, reason.clone());
+            ev.error = Some(reason);
+            return (Some(ev), tally);
+        }
+    };
+    let fetched = match http.get(&url).await {
+        Ok(f) if f.ok() => f,
+        Ok(f) => {
+            let reason = format!("{host}: HTTP {}", f.status);
+            tally.failed(&source, &host, reason.clone());
+            ev.error = Some(reason);
+            return (Some(ev), tally);
+        }
+        Err(e) => {
+            tally.failed(&source, &host, e.to_string());
+            ev.error = Some(e.to_string());
+            return (Some(ev), tally);
+        }
+    };
+    tally.ok(&source, &host);
+    ev.fetched_at = Some(fetched.fetched_at.to_string());
+    let parsed = page::parse(&fetched.body, &base);
+    for a in inv
+        .accounts
+        .iter()
+        .filter(|a| a.status != AccountStatus::Closed)
+    {
+        let listed = parsed.links.iter().any(|l| link_is(a, l))
+            || parsed.mentions.iter().any(|m| norm(m) == norm(&a.handle));
+        ev.listed.insert(a.id.clone(), listed);
+    }
+    ev.unlisted_links = parsed
+        .links
+        .iter()
+        .filter(|l| !inv.accounts.iter().any(|a| link_is(a, l)))
+        .cloned()
+        .collect();
+    ev.links = parsed.links;
+    ev.mentions = parsed.mentions;
+    (Some(ev), tally)
+}
+
+fn bsky_candidate(
+    p: &Profile,
+    meta: &Meta,
+    found_by: String,
+    account_id: Option<String>,
+) -> OnlineCandidate {
+    OnlineCandidate {
+        platform: Platform::Bluesky,
+        handle: p.handle.clone(),
+        display_name: p.display_name.clone(),
+        bio: p.description.clone(),
+        url: Some(p.url()),
+        source_url: meta.source_url.clone(),
+        fetched_at: meta.fetched_at.clone(),
+        found_by,
+        account_id,
+    }
+}
+
+fn masto_candidate(
+    a: &mastodon::Account,
+    meta: &Meta,
+    found_by: String,
+    account_id: Option<String>,
+) -> OnlineCandidate {
+    OnlineCandidate {
+        platform: Platform::Mastodon,
+        handle: a.acct.clone(),
+        display_name: a.display_name.clone(),
+        bio: a.note.clone(),
+        url: a.url.clone(),
+        source_url: meta.source_url.clone(),
+        fetched_at: meta.fetched_at.clone(),
+        found_by,
+        account_id,
+    }
+}
+
+/// Mastodon API bases to search: the override, else the instances of the inventory's accounts.
+fn mastodon_bases(cfg: &OnlineConfig, inv: &Inventory) -> Vec<String> {
+    if let Some(b) = &cfg.mastodon_api {
+        return vec![b.clone()];
+    }
+    let mut out: Vec<String> = inv
+        .accounts
+        .iter()
+        .filter(|a| a.platform == Platform::Mastodon)
+        .filter_map(|a| mastodon_base(cfg, &a.handle))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+async fn searches(
+    bsky: &Result<Bluesky, super::http::FetchError>,
+    http: &Arc<Http>,
+    cfg: &OnlineConfig,
+    inv: &Inventory,
+    live: &[&Account],
+) -> (Vec<OnlineCandidate>, Tally) {
+    let mut tally = Tally::default();
+    if !cfg.search {
+        return (Vec::new(), tally);
+    }
+    let mut queries: Vec<String> = Vec::new();
+    let names = std::iter::once(inv.organisation.name.as_str())
+        .chain(live.iter().filter_map(|a| a.display_name.as_deref()));
+    for q in names.map(str::trim).filter(|q| !q.is_empty()) {
+        if !queries.iter().any(|x| x.eq_ignore_ascii_case(q)) {
+            queries.push(q.to_string());
+        }
+    }
+    let mut set = JoinSet::new();
+    if let Ok(b) = bsky {
+        for q in &queries {
+            let (b, q) = (b.clone(), q.clone());
+            set.spawn(async move {
+                let r = b.search(&q).await.map(|(ps, meta)| {
+                    ps.iter()
+                        .map(|p| bsky_candidate(p, &meta, format!("search \"{q}\""), None))
+                        .collect::<Vec<_>>()
+                });
+                (bluesky_source(b.host()), b.host().to_string(), r)
+            });
+        }
+    }
+    for base in mastodon_bases(cfg, inv) {
+        let Ok(m) = Mastodon::new(http.clone(), &base) else {
+            continue;
+        };
+        for q in &queries {
+            let (m, q) = (m.clone(), q.clone());
+            set.spawn(async move {
+                let r = m.search(&q).await.map(|(accs, meta)| {
+                    accs.iter()
+                        .map(|a| masto_candidate(a, &meta, format!("search \"{q}\""), None))
+                        .collect::<Vec<_>>()
+                });
+                (mastodon_source(m.host()), m.host().to_string(), r)
+            });
+        }
+    }
+    let mut out = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        let Ok((source, host, r)) = joined else {
+            continue;
+        };
+        match r {
+            Ok(c) => {
+                tally.ok(&source, &host);
+                out.extend(c);
+            }
+            Err(e) => tally.failed(&source, &host, e.to_string()),
+        }
+    }
+    (out, tally)
+}
+
+type Probed = (
+    Vec<OnlineCandidate>,
+    Vec<DefensiveName>,
+    Tally,
+    Vec<SourceStatus>,
+);
+
+async fn probes(
+    bsky: &Result<Bluesky, super::http::FetchError>,
+    http: &Arc<Http>,
+    cfg: &OnlineConfig,
+    inv: &Inventory,
+    lookalikes: &Lookalikes,
+) -> Probed {
+    let mut tally = Tally::default();
+    let mut notes = Vec::new();
+    let mut found = Vec::new();
+    let mut free = Vec::new();
+    let mut not_probed: BTreeMap<Platform, usize> = BTreeMap::new();
+    let own: BTreeSet<(Platform, String)> = inv
+        .accounts
+        .iter()
+        .map(|a| (a.platform, norm(&a.handle)))
+        .collect();
+    let mut set = JoinSet::new();
+    for (account_id, platform, handles) in lookalikes {
+        let mut wanted: Vec<String> = Vec::new();
+        for h in handles {
+            let h = h.trim().trim_start_matches('@').to_string();
+            let h = match platform {
+                Platform::Mastodon if !h.contains('@') => {
+                    let inst = inv
+                        .accounts
+                        .iter()
+                        .find(|a| a.id == *account_id)
+                        .and_then(|a| a.handle.split_once('@').map(|(_, i)| i.to_string()));
+                    match inst {
+                        Some(i) => format!("{h}@{i}"),
+                        None => continue,
+                    }
+                }
+                _ => h,
+            };
+            if own.contains(&(*platform, norm(&h))) || wanted.iter().any(|w| norm(w) == norm(&h)) {
+                continue;
+            }
+            wanted.push(h);
+        }
+        match platform {
+            Platform::Bluesky => {
+                let Ok(b) = bsky else { continue };
+                let valid: Vec<String> = wanted
+                    .into_iter()
+                    .filter(|h| bluesky::valid_handle(&norm(h)))
+                    .collect();
+                for chunk in valid.chunks(bluesky::BATCH) {
+                    let (b, chunk, id) = (b.clone(), chunk.to_vec(), account_id.clone());
+                    set.spawn(async move {
+                        let r = b.get_profiles(&chunk).await;
+                        let mut cands = Vec::new();
+                        let mut frees = Vec::new();
+                        let r = r.map(|(profiles, meta)| {
+                            for h in &chunk {
+                                match profiles.iter().find(|p| norm(&p.handle) == norm(h)) {
+                                    Some(p) => cands.push(bsky_candidate(
+                                        p,
+                                        &meta,
+                                        format!("look-alike of {id}"),
+                                        Some(id.clone()),
+                                    )),
+                                    None => frees.push(DefensiveName {
+                                        account_id: id.clone(),
+                                        platform: Platform::Bluesky,
+                                        handle: h.clone(),
+                                        source_url: meta.source_url.clone(),
+                                    }),
+                                }
+                            }
+                        });
+                        (
+                            bluesky_source(b.host()),
+                            b.host().to_string(),
+                            r.map(|_| (cands, frees)),
+                        )
+                    });
+                }
+            }
+            Platform::Mastodon => {
+                for h in wanted {
+                    let Some(base) = mastodon_base(cfg, &h) else {
+                        continue;
+                    };
+                    let Ok(m) = Mastodon::new(http.clone(), &base) else {
+                        continue;
+                    };
+                    let id = account_id.clone();
+                    set.spawn(async move {
+                        let r = m.lookup(&h).await.map(|(acc, meta)| match acc {
+                            Some(a) => (
+                                vec![masto_candidate(
+                                    &a,
+                                    &meta,
+                                    format!("look-alike of {id}"),
+                                    Some(id.clone()),
+                                )],
+                                vec![],
+                            ),
+                            None => (
+                                vec![],
+                                vec![DefensiveName {
+                                    account_id: id.clone(),
+                                    platform: Platform::Mastodon,
+                                    handle: h.clone(),
+                                    source_url: meta.source_url,
+                                }],
+                            ),
+                        });
+                        (mastodon_source(m.host()), m.host().to_string(), r)
+                    });
+                }
+            }
+            other => *not_probed.entry(*other).or_default() += wanted.len(),
+        }
+    }
+    while let Some(joined) = set.join_next().await {
+        let Ok((source, host, r)) = joined else {
+            continue;
+        };
+        match r {
+            Ok((c, f)) => {
+                tally.ok(&source, &host);
+                found.extend(c);
+                free.extend(f);
+            }
+            Err(e) => tally.failed(&source, &host, e.to_string()),
+        }
+    }
+    for (platform, n) in not_probed.into_iter().filter(|(_, n)| *n > 0) {
+        notes.push(SourceStatus {
+            name: format!("look-alikes on {platform}"),
+            ok: true,
+            detail: format!("{n} look-alike handles not probed: {platform} has no public look-up API; use --candidates (docs/online.md)"),
+        });
+    }
+    (found, free, tally, notes)
+}
