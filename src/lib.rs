@@ -9,5 +9,8 @@ pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod baseline;
+pub mod redact;
+pub mod render;
 
 pub use error::{Error, Result};

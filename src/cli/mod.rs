@@ -1,5 +1,8 @@
 //! The command line: one file per subcommand, each with its `Args` and a `run` function.
 
+pub mod diff;
+pub mod report;
+
 use std::io::Write;
 
 /// How a command that ran ends (errors are [`crate::Error`] and map to 2 or 3).
