@@ -16,13 +16,25 @@ use crate::model::results::{Change, Regression, Report, Status, SCHEMA_VERSION};
 use crate::{Error, Result};
 
 fn bad(file: &str, line: u32, column: u32, message: String) -> Error {
-    Error::input(Diagnostic { code: Code::BadResults, file: file.to_string(), line, column, message, snippet: None })
+    Error::input(Diagnostic {
+        code: Code::BadResults,
+        file: file.to_string(),
+        line,
+        column,
+        message,
+        snippet: None,
+    })
 }
 
 /// Reads a results.json written by this or an earlier palisade.
 pub fn load_results(path: &Path) -> Result<Report> {
     let bytes = std::fs::read(path).map_err(|e| {
-        bad(&path.display().to_string(), 0, 0, format!("cannot read the results file: {e}"))
+        bad(
+            &path.display().to_string(),
+            0,
+            0,
+            format!("cannot read the results file: {e}"),
+        )
     })?;
     parse_results(&bytes, &path.display().to_string())
 }
@@ -31,10 +43,20 @@ pub fn load_results(path: &Path) -> Result<Report> {
 /// mean something else), and anything else gets a message saying what is wrong.
 pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        bad(name, e.line() as u32, e.column() as u32, format!("not a palisade results file (invalid JSON: {e})"))
+        bad(
+            name,
+            e.line() as u32,
+            e.column() as u32,
+            format!("not a palisade results file (invalid JSON: {e})"),
+        )
     })?;
     let Some(obj) = value.as_object() else {
-        return Err(bad(name, 0, 0, "not a palisade results file: expected a JSON object".into()));
+        return Err(bad(
+            name,
+            0,
+            0,
+            "not a palisade results file: expected a JSON object".into(),
+        ));
     };
     match obj.get("schema_version") {
         None => {
@@ -50,14 +72,24 @@ pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
             _ => return Err(bad(name, 0, 0, format!("`schema_version` must be {SCHEMA_VERSION}, found {v}"))),
         },
     }
-    serde_json::from_value(value).map_err(|e| bad(name, 0, 0, format!("results file does not match schema_version {SCHEMA_VERSION}: {e}")))
+    serde_json::from_value(value).map_err(|e| {
+        bad(
+            name,
+            0,
+            0,
+            format!("results file does not match schema_version {SCHEMA_VERSION}: {e}"),
+        )
+    })
 }
 
 /// Marks every result of `current` against `old`, fills `current.regressions` and
 /// `summary.baseline_score`. Idempotent: applying the same baseline twice gives the same report.
 pub fn apply_baseline(current: &mut Report, old: &Report) {
-    let before: HashMap<(&str, &str), Status> =
-        old.results.iter().map(|r| ((r.check_id.as_str(), r.account_id.as_str()), r.status)).collect();
+    let before: HashMap<(&str, &str), Status> = old
+        .results
+        .iter()
+        .map(|r| ((r.check_id.as_str(), r.account_id.as_str()), r.status))
+        .collect();
     let mut regressions = Vec::new();
     for r in &mut current.results {
         let change = match before.get(&(r.check_id.as_str(), r.account_id.as_str())) {
@@ -99,7 +131,12 @@ fn new_accounts(report: &Report) -> BTreeSet<&str> {
 /// True when CI should fail for `--fail-on regression`: something that passed now fails or
 /// errors, or a new account fails or errors at high or critical. Needs [`apply_baseline`] first.
 pub fn is_regression_failure(report: &Report) -> bool {
-    if !report.regressions.is_empty() || report.results.iter().any(|r| r.change == Some(Change::Regressed)) {
+    if !report.regressions.is_empty()
+        || report
+            .results
+            .iter()
+            .any(|r| r.change == Some(Change::Regressed))
+    {
         return true;
     }
     let fresh = new_accounts(report);
@@ -131,8 +168,11 @@ pub struct Diff {
 pub fn diff(old: &Report, new: &Report) -> Diff {
     let mut marked = new.clone();
     apply_baseline(&mut marked, old);
-    let before: HashMap<(&str, &str), Status> =
-        old.results.iter().map(|r| ((r.check_id.as_str(), r.account_id.as_str()), r.status)).collect();
+    let before: HashMap<(&str, &str), Status> = old
+        .results
+        .iter()
+        .map(|r| ((r.check_id.as_str(), r.account_id.as_str()), r.status))
+        .collect();
     let mut fixes = Vec::new();
     let mut new_problems = Vec::new();
     for r in &marked.results {
@@ -165,7 +205,11 @@ pub fn diff(old: &Report, new: &Report) -> Diff {
         new_as_of: new.as_of.clone(),
         old_score: old.summary.score,
         new_score: new.summary.score,
-        score_change: old.summary.score.zip(new.summary.score).map(|(a, b)| round(b - a)),
+        score_change: old
+            .summary
+            .score
+            .zip(new.summary.score)
+            .map(|(a, b)| round(b - a)),
         regression_failure: is_regression_failure(&marked),
         regressions: marked.regressions,
         fixes,
@@ -182,12 +226,29 @@ fn score(s: Option<f64>) -> String {
 /// Plain text for a terminal.
 pub fn render_text(d: &Diff) -> String {
     let mut out = String::new();
-    let change = d.score_change.map(|c| format!(" ({c:+.1})")).unwrap_or_default();
-    let _ = writeln!(out, "score: {} ({}) -> {} ({}){change}", score(d.old_score), d.old_as_of, score(d.new_score), d.new_as_of);
+    let change = d
+        .score_change
+        .map(|c| format!(" ({c:+.1})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "score: {} ({}) -> {} ({}){change}",
+        score(d.old_score),
+        d.old_as_of,
+        score(d.new_score),
+        d.new_as_of
+    );
     let list = |out: &mut String, title: &str, items: &[Regression]| {
         let _ = writeln!(out, "{title}: {}", items.len());
         for r in items {
-            let _ = writeln!(out, "  {} {}: {} -> {}", r.check_id, r.account_id, r.was.as_str(), r.now.as_str());
+            let _ = writeln!(
+                out,
+                "  {} {}: {} -> {}",
+                r.check_id,
+                r.account_id,
+                r.was.as_str(),
+                r.now.as_str()
+            );
         }
     };
     list(&mut out, "regressions", &d.regressions);
@@ -208,16 +269,40 @@ pub fn render_text(d: &Diff) -> String {
 pub fn render_markdown(d: &Diff) -> String {
     use crate::render::markdown::md;
     let mut out = String::new();
-    let change = d.score_change.map(|c| format!(" ({c:+.1})")).unwrap_or_default();
-    let _ = writeln!(out, "## palisade diff: {} → {}\n", md(&d.old_as_of), md(&d.new_as_of));
-    let _ = writeln!(out, "**Score {} → {}**{change}\n", score(d.old_score), score(d.new_score));
+    let change = d
+        .score_change
+        .map(|c| format!(" ({c:+.1})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "## palisade diff: {} → {}\n",
+        md(&d.old_as_of),
+        md(&d.new_as_of)
+    );
+    let _ = writeln!(
+        out,
+        "**Score {} → {}**{change}\n",
+        score(d.old_score),
+        score(d.new_score)
+    );
     let table = |out: &mut String, title: &str, items: &[Regression]| {
         if items.is_empty() {
             return;
         }
-        let _ = writeln!(out, "### {title} ({})\n\n| Check | Account | Was | Now |\n|---|---|---|---|", items.len());
+        let _ = writeln!(
+            out,
+            "### {title} ({})\n\n| Check | Account | Was | Now |\n|---|---|---|---|",
+            items.len()
+        );
         for r in items {
-            let _ = writeln!(out, "| {} | {} | {} | {} |", md(&r.check_id), md(&r.account_id), r.was.as_str(), r.now.as_str());
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md(&r.check_id),
+                md(&r.account_id),
+                r.was.as_str(),
+                r.now.as_str()
+            );
         }
         out.push('\n');
     };
@@ -225,10 +310,26 @@ pub fn render_markdown(d: &Diff) -> String {
     table(&mut out, "Fixed", &d.fixes);
     table(&mut out, "New problems", &d.new_problems);
     if !d.new_accounts.is_empty() {
-        let _ = writeln!(out, "New accounts: {}\n", d.new_accounts.iter().map(|a| md(a)).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            out,
+            "New accounts: {}\n",
+            d.new_accounts
+                .iter()
+                .map(|a| md(a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if !d.removed_accounts.is_empty() {
-        let _ = writeln!(out, "Removed accounts: {}\n", d.removed_accounts.iter().map(|a| md(a)).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            out,
+            "Removed accounts: {}\n",
+            d.removed_accounts
+                .iter()
+                .map(|a| md(a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if d.regressions.is_empty() && d.new_problems.is_empty() {
         out.push_str("No regressions.\n");

@@ -20,7 +20,15 @@ use serde_json::Value;
 
 use crate::model::results::Report;
 
-const PERSON_KEYS: &[&str] = &["person", "people", "owner", "name", "email", "approved_by", "by"];
+const PERSON_KEYS: &[&str] = &[
+    "person",
+    "people",
+    "owner",
+    "name",
+    "email",
+    "approved_by",
+    "by",
+];
 
 fn email_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -80,7 +88,9 @@ impl Redactor {
                     self.learn_name(s);
                 }
             }
-            Value::Array(items) => items.iter().for_each(|i| self.learn_value(i, under_person_key)),
+            Value::Array(items) => items
+                .iter()
+                .for_each(|i| self.learn_value(i, under_person_key)),
             Value::Object(map) => {
                 for (k, v) in map {
                     self.learn_value(v, PERSON_KEYS.contains(&k.as_str()));
@@ -134,7 +144,10 @@ impl Redactor {
                 let names = &self.names;
                 *s = re
                     .replace_all(s, |c: &regex::Captures| {
-                        names.get(&c[0].to_lowercase()).cloned().unwrap_or_else(|| "Person ?".into())
+                        names
+                            .get(&c[0].to_lowercase())
+                            .cloned()
+                            .unwrap_or_else(|| "Person ?".into())
                     })
                     .into_owned();
             }
@@ -201,7 +214,10 @@ pub fn redact(report: &mut Report) -> Redacted {
     for s in &mut report.sources {
         r.text(&mut s.detail);
     }
-    Redacted { people: r.names.len(), emails: r.emails.len() }
+    Redacted {
+        people: r.names.len(),
+        emails: r.emails.len(),
+    }
 }
 
 #[cfg(test)]

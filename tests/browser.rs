@@ -20,15 +20,26 @@ fn root() -> &'static Path {
 }
 
 fn chromium() -> Option<PathBuf> {
-    let p = std::env::var_os("PALISADE_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    let p = std::env::var_os("PALISADE_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromium".into());
     p.is_file().then_some(p)
 }
 
 fn axe_script() -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PALISADE_AXE_DIR").map(PathBuf::from).into_iter().collect();
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PALISADE_AXE_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
     dirs.push(root().join("node_modules"));
     dirs.iter()
-        .flat_map(|d| [d.join("axe.min.js"), d.join("axe-core/axe.min.js"), d.join("node_modules/axe-core/axe.min.js")])
+        .flat_map(|d| {
+            [
+                d.join("axe.min.js"),
+                d.join("axe-core/axe.min.js"),
+                d.join("node_modules/axe-core/axe.min.js"),
+            ]
+        })
         .find(|p| p.is_file())
 }
 
@@ -54,8 +65,12 @@ fn run_chromium(bin: &Path, profile: &Path, extra: &[String], page: &Path) -> St
     std::fs::create_dir_all(profile).unwrap();
     let out_path = profile.with_extension("stdout");
     let out = std::fs::File::create(&out_path).unwrap();
-    let mut child =
-        Command::new(bin).args(&args).stdout(out).stderr(Stdio::null()).spawn().expect("chromium starts");
+    let mut child = Command::new(bin)
+        .args(&args)
+        .stdout(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromium starts");
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         if child.try_wait().unwrap().is_some() {
@@ -74,7 +89,10 @@ fn run_chromium(bin: &Path, profile: &Path, extra: &[String], page: &Path) -> St
 /// The fixture, plus payloads that would leave a trace in the DOM if they ever ran.
 fn hostile_report() -> Report {
     let mut r = load_results(&root().join("tests/data/report/current.json")).unwrap();
-    apply_baseline(&mut r, &load_results(&root().join("tests/data/report/baseline.json")).unwrap());
+    apply_baseline(
+        &mut r,
+        &load_results(&root().join("tests/data/report/baseline.json")).unwrap(),
+    );
     let title_payload = "<script>document.title='PWNED'</script>";
     let attr_payload = "\"><img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">";
     r.accounts[0].display_name = Some(format!("{title_payload}{attr_payload}"));
@@ -88,7 +106,9 @@ fn hostile_report() -> Report {
 /// `page` without its Content-Security-Policy (so the test proves escaping, not only CSP), and
 /// with `inject` before `</body>`.
 fn copy_without_csp(html: &str, inject: &str) -> String {
-    let start = html.find("<meta http-equiv=\"Content-Security-Policy\"").expect("CSP meta present");
+    let start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .expect("CSP meta present");
     let end = start + html[start..].find('>').unwrap() + 1;
     let mut out = format!("{}{}", &html[..start], &html[end..]);
     let body = out.rfind("</body>").unwrap();
@@ -109,11 +129,22 @@ fn report_in_a_real_browser() {
     let page = tmp.path().join("hostile.html");
     std::fs::write(&page, copy_without_csp(&html, "")).unwrap();
     let dom = run_chromium(&bin, &tmp.path().join("p1"), &["--dump-dom".into()], &page);
-    assert!(dom.contains("<h1>"), "chromium produced no DOM: {}", &dom[..dom.len().min(500)]);
-    assert!(!dom.contains("<title>PWNED</title>"), "a script changed the title");
+    assert!(
+        dom.contains("<h1>"),
+        "chromium produced no DOM: {}",
+        &dom[..dom.len().min(500)]
+    );
+    assert!(
+        !dom.contains("<title>PWNED</title>"),
+        "a script changed the title"
+    );
     assert!(!dom.contains("data-pwned=\"1\""), "an event handler ran");
     assert!(!dom.contains("<img"), "an <img> element was created");
-    assert_eq!(dom.matches("<script").count(), 0, "a <script> element exists");
+    assert_eq!(
+        dom.matches("<script").count(),
+        0,
+        "a <script> element exists"
+    );
     assert!(dom.contains("[U+202E]"), "bidi override shown visibly");
 
     // 2. Structure: one h1, the sections' h2s, tables with header cells.
@@ -130,10 +161,16 @@ fn report_in_a_real_browser() {
     run_chromium(
         &bin,
         &tmp.path().join("p2"),
-        &[format!("--screenshot={}", png.display()), "--window-size=1240,1754".into()],
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1240,1754".into(),
+        ],
         &real,
     );
-    assert!(png.is_file() && std::fs::metadata(&png).unwrap().len() > 10_000, "screenshot written");
+    assert!(
+        png.is_file() && std::fs::metadata(&png).unwrap().len() > 10_000,
+        "screenshot written"
+    );
 
     if std::env::var_os("PALISADE_UPDATE_DOCS").is_some() {
         docs_screenshot(&bin, tmp.path());
@@ -162,17 +199,36 @@ axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a
     let axe_page = tmp.path().join("axe.html");
     std::fs::write(&axe_page, injected).unwrap();
     for (mode, flags) in [
-        ("light", vec!["--blink-settings=preferredColorScheme=1".to_string()]),
-        ("dark", vec!["--blink-settings=preferredColorScheme=0".to_string()]),
+        (
+            "light",
+            vec!["--blink-settings=preferredColorScheme=1".to_string()],
+        ),
+        (
+            "dark",
+            vec!["--blink-settings=preferredColorScheme=0".to_string()],
+        ),
     ] {
-        let mut args = vec!["--dump-dom".to_string(), "--virtual-time-budget=60000".to_string()];
+        let mut args = vec![
+            "--dump-dom".to_string(),
+            "--virtual-time-budget=60000".to_string(),
+        ];
         args.extend(flags);
-        let dom = run_chromium(&bin, &tmp.path().join(format!("axe-{mode}")), &args, &axe_page);
+        let dom = run_chromium(
+            &bin,
+            &tmp.path().join(format!("axe-{mode}")),
+            &args,
+            &axe_page,
+        );
         let (Some(a), Some(b)) = (dom.find("AXE-BEGIN"), dom.find("AXE-END")) else {
             panic!("axe produced no results in {mode} mode");
         };
-        let json = dom[a + 9..b].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", "\"");
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("axe output {e}: {json}"));
+        let json = dom[a + 9..b]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+            .replace("&quot;", "\"");
+        let v: serde_json::Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("axe output {e}: {json}"));
         assert!(v.get("error").is_none(), "axe failed: {v}");
         assert_eq!(v["dark"], mode == "dark", "colour scheme emulation");
         let serious: Vec<&serde_json::Value> = v["violations"]
@@ -181,8 +237,16 @@ axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a
             .iter()
             .filter(|x| matches!(x["impact"].as_str(), Some("serious" | "critical")))
             .collect();
-        println!("axe ({mode}): {} violations, {} serious or critical", v["violations"].as_array().unwrap().len(), serious.len());
-        assert!(serious.is_empty(), "axe ({mode}) found serious violations: {}", serde_json::to_string_pretty(&serious).unwrap());
+        println!(
+            "axe ({mode}): {} violations, {} serious or critical",
+            v["violations"].as_array().unwrap().len(),
+            serious.len()
+        );
+        assert!(
+            serious.is_empty(),
+            "axe ({mode}) found serious violations: {}",
+            serde_json::to_string_pretty(&serious).unwrap()
+        );
     }
 }
 
@@ -204,5 +268,13 @@ fn docs_screenshot(bin: &Path, tmp: &Path) {
     let page = tmp.join("docs.html");
     std::fs::write(&page, html).unwrap();
     let png = root().join("docs/report.png");
-    run_chromium(bin, &tmp.join("p-docs"), &[format!("--screenshot={}", png.display()), "--window-size=1240,1754".into()], &page);
+    run_chromium(
+        bin,
+        &tmp.join("p-docs"),
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1240,1754".into(),
+        ],
+        &page,
+    );
 }

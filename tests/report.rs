@@ -9,7 +9,9 @@ use palisade::model::results::{Change, Report, Status};
 use palisade::render::{self, html, Format, RenderOptions};
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/report")
+        .join(name)
 }
 
 fn load(name: &str) -> Report {
@@ -25,22 +27,42 @@ fn fixture() -> Report {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() || !path.exists() {
         std::fs::write(&path, actual).unwrap();
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap();
-    assert!(expected == actual, "{name} differs from its golden; run with UPDATE_GOLDEN=1 and review the diff");
+    assert!(
+        expected == actual,
+        "{name} differs from its golden; run with UPDATE_GOLDEN=1 and review the diff"
+    );
 }
 
-const HOSTILE: [&str; 3] = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\u{202E}"];
+const HOSTILE: [&str; 3] = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\u{202E}",
+];
 
 #[test]
 fn html_has_every_section_and_escapes_hostile_values() {
     let html = render::html::render(&fixture(), &RenderOptions::default()).unwrap();
-    for id in ["summary", "scores", "findings", "frameworks", "waivers", "impersonation", "method"] {
-        assert!(html.contains(&format!("<section id=\"{id}\"")), "section {id} missing");
+    for id in [
+        "summary",
+        "scores",
+        "findings",
+        "frameworks",
+        "waivers",
+        "impersonation",
+        "method",
+    ] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\"")),
+            "section {id} missing"
+        );
     }
     for h in HOSTILE {
         assert!(!html.contains(h), "unescaped {h:?}");
@@ -52,10 +74,12 @@ fn html_has_every_section_and_escapes_hostile_values() {
         assert!(!html.contains(external), "external resource {external}");
     }
     // Trend, top five, regressions, waivers called out, impersonation, audit facts.
-    assert!(html.contains("Better than the last audit") || html.contains("Worse than the last audit"));
+    assert!(
+        html.contains("Better than the last audit") || html.contains("Worse than the last audit")
+    );
     assert!(html.contains("Remove access for people who have left"));
     assert!(html.contains("Got worse since the last audit"));
-    assert!(html.contains("waivers have expired"));
+    assert!(html.contains("1 accepted risk (waiver) has expired"));
     assert!(html.contains("WestmerePo1ice"));
     assert!(html.contains("5b1f0c0e9a7d4c2b8e6f1a3d5c7b9e0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4"));
     assert!(html.contains("Manual (attestation)"));
@@ -79,7 +103,11 @@ fn templates_never_triple_stash() {
                 file.display()
             );
         }
-        assert!(!text.contains("{{&"), "{} uses the unescaped {{{{& form", file.display());
+        assert!(
+            !text.contains("{{&"),
+            "{} uses the unescaped {{{{& form",
+            file.display()
+        );
     }
 }
 
@@ -100,11 +128,21 @@ fn all_templates(dir: &Path) -> Vec<PathBuf> {
 fn templates_can_be_overridden_by_name() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("partials")).unwrap();
-    std::fs::write(dir.path().join("partials/method.hbs"), "<section id=\"method\"><h2>Our own method {{method.as_of}}</h2></section>").unwrap();
-    let opts = RenderOptions { templates: Some(dir.path().to_path_buf()), ..RenderOptions::default() };
+    std::fs::write(
+        dir.path().join("partials/method.hbs"),
+        "<section id=\"method\"><h2>Our own method {{method.as_of}}</h2></section>",
+    )
+    .unwrap();
+    let opts = RenderOptions {
+        templates: Some(dir.path().to_path_buf()),
+        ..RenderOptions::default()
+    };
     let html = render::html::render(&fixture(), &opts).unwrap();
     assert!(html.contains("Our own method 2026-10-01"));
-    assert!(html.contains("<section id=\"summary\""), "other templates stay built-in");
+    assert!(
+        html.contains("<section id=\"summary\""),
+        "other templates stay built-in"
+    );
 
     std::fs::write(dir.path().join("partials/method.hbs"), "{{#if}}").unwrap();
     let err = render::html::render(&fixture(), &opts).unwrap_err();
@@ -117,8 +155,12 @@ fn large_reports_stay_bounded() {
     let opts = RenderOptions::default();
     let html = render::html::render(&report, &opts).unwrap();
     // Findings are capped per control; every account is listed once in the paged list.
-    let finding_rows = html.matches("<td class=\"st-fail\">").count() + html.matches("<td class=\"st-error\">").count();
-    assert!(finding_rows <= 27 * opts.findings_per_control, "{finding_rows} finding rows");
+    let finding_rows = html.matches("<td class=\"st-fail\">").count()
+        + html.matches("<td class=\"st-error\">").count();
+    assert!(
+        finding_rows <= 27 * opts.findings_per_control,
+        "{finding_rows} finding rows"
+    );
     assert!(html.contains("more accounts: see action-plan.csv"));
     assert_eq!(html.matches("<details>\n<summary>Accounts ").count(), 4);
 }
@@ -131,7 +173,10 @@ fn sarif_golden_and_shape() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), r.checks.len());
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        r.checks.len()
+    );
     let problems = r.results.iter().filter(|x| x.status.is_problem()).count();
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), problems);
@@ -139,7 +184,10 @@ fn sarif_golden_and_shape() {
     let loc = &leaver["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "inventory.yaml");
     assert_eq!(loc["region"]["startLine"], 42);
-    assert_eq!(leaver["partialFingerprints"]["palisade/v1"], "LEAV-01/wm-x-main");
+    assert_eq!(
+        leaver["partialFingerprints"]["palisade/v1"],
+        "LEAV-01/wm-x-main"
+    );
 }
 
 #[test]
@@ -151,7 +199,10 @@ fn junit_golden_and_counts() {
     let count = |s: Status| r.results.iter().filter(|x| x.status == s).count();
     assert_eq!(text.matches("<failure").count(), count(Status::Fail));
     assert_eq!(text.matches("<error").count(), count(Status::Error));
-    assert_eq!(text.matches("<skipped").count(), count(Status::Skipped) + count(Status::Waived));
+    assert_eq!(
+        text.matches("<skipped").count(),
+        count(Status::Skipped) + count(Status::Waived)
+    );
     assert!(!text.contains("<script>"));
 }
 
@@ -170,9 +221,15 @@ fn action_plan_lists_each_problem_once() {
     let r = fixture();
     let bytes = render::action_plan::render(&r).unwrap();
     let mut rd = csv::Reader::from_reader(bytes.as_slice());
-    assert_eq!(rd.headers().unwrap(), &csv::StringRecord::from(render::action_plan::HEADER.to_vec()));
+    assert_eq!(
+        rd.headers().unwrap(),
+        &csv::StringRecord::from(render::action_plan::HEADER.to_vec())
+    );
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), r.results.iter().filter(|x| x.status.is_problem()).count());
+    assert_eq!(
+        rows.len(),
+        r.results.iter().filter(|x| x.status.is_problem()).count()
+    );
     let leaver = rows.iter().find(|x| &x[0] == "LEAV-01").unwrap();
     assert_eq!(&leaver[3], "Priya Shah");
     assert_eq!(&leaver[6], "");
@@ -182,7 +239,13 @@ fn action_plan_lists_each_problem_once() {
 #[test]
 fn baseline_marks_changes_and_regressions() {
     let r = fixture();
-    let change = |c: &str, a: &str| r.results.iter().find(|x| x.check_id == c && x.account_id == a).unwrap().change;
+    let change = |c: &str, a: &str| {
+        r.results
+            .iter()
+            .find(|x| x.check_id == c && x.account_id == a)
+            .unwrap()
+            .change
+    };
     assert_eq!(change("AUTH-03", "wm-ig-north"), Some(Change::Regressed));
     assert_eq!(change("AUTH-01", "wm-x-main"), Some(Change::Fixed));
     assert_eq!(change("AUTH-01", "wm-fb-main"), Some(Change::Unchanged));
@@ -202,9 +265,13 @@ fn baseline_marks_changes_and_regressions() {
     old.results.retain(|x| x.account_id != "wm-ig-north");
     apply_baseline(&mut with_new, &old);
     assert!(with_new.regressions.is_empty());
-    assert!(is_regression_failure(&with_new), "wm-ig-north is new and errors on AUTH-01 (critical)");
+    assert!(
+        is_regression_failure(&with_new),
+        "wm-ig-north is new and errors on AUTH-01 (critical)"
+    );
     let mut mild = load("current.json");
-    mild.results.retain(|x| x.account_id != "wm-ig-north" || x.severity.weight() < 5);
+    mild.results
+        .retain(|x| x.account_id != "wm-ig-north" || x.severity.weight() < 5);
     apply_baseline(&mut mild, &old);
     assert!(!is_regression_failure(&mild));
 }
@@ -214,7 +281,10 @@ fn results_schema_is_checked() {
     let err = |text: &str| baseline::parse_results(text.as_bytes(), "old.json").unwrap_err();
     let newer = err(r#"{"schema_version": 2}"#);
     assert_eq!(newer.exit_code(), 2);
-    assert!(format!("{newer:?}").contains("newer than this palisade understands"), "{newer:?}");
+    assert!(
+        format!("{newer:?}").contains("newer than this palisade understands"),
+        "{newer:?}"
+    );
     assert!(format!("{:?}", err("{}")).contains("`schema_version` is missing"));
     assert!(format!("{:?}", err("not json")).contains("invalid JSON"));
     assert!(format!("{:?}", err("[1]")).contains("expected a JSON object"));
@@ -227,13 +297,19 @@ fn results_schema_is_checked() {
 fn diff_reports_regressions_fixes_and_accounts() {
     let d = baseline::diff(&load("baseline.json"), &load("current.json"));
     assert_eq!(d.regressions.len(), 1);
-    assert!(d.fixes.iter().any(|f| f.check_id == "AUTH-01" && f.account_id == "wm-x-main"));
+    assert!(d
+        .fixes
+        .iter()
+        .any(|f| f.check_id == "AUTH-01" && f.account_id == "wm-x-main"));
     assert_eq!(d.removed_accounts, vec!["wm-yt-old".to_string()]);
     assert!(d.new_accounts.is_empty());
     assert_eq!(d.score_change, Some(-9.1));
     assert!(d.regression_failure);
     let text = baseline::render_text(&d);
-    assert!(text.contains("regressions: 1") && text.contains("- wm-yt-old"), "{text}");
+    assert!(
+        text.contains("regressions: 1") && text.contains("- wm-yt-old"),
+        "{text}"
+    );
     assert!(baseline::render_markdown(&d).contains("### Regressions (1)"));
 }
 
@@ -242,28 +318,64 @@ fn redaction_is_consistent_and_complete() {
     let mut r = fixture();
     let counts = palisade::redact::redact(&mut r);
     let json = serde_json::to_string(&r).unwrap();
-    for secret in ["Priya Shah", "Tom Hughes", "Gareth Jones", "Aisha Bello", "priya.shah@", "tom.hughes@", "gareth.jones@"] {
+    for secret in [
+        "Priya Shah",
+        "Tom Hughes",
+        "Gareth Jones",
+        "Aisha Bello",
+        "priya.shah@",
+        "tom.hughes@",
+        "gareth.jones@",
+    ] {
         assert!(!json.contains(secret), "{secret} left after redaction");
     }
     assert!(counts.people >= 4 && counts.emails == 3, "{counts:?}");
     // The same person gets the same pseudonym in evidence, message and account owner.
-    let leaver = r.results.iter().find(|x| x.check_id == "LEAV-01" && x.account_id == "wm-x-main").unwrap();
+    let leaver = r
+        .results
+        .iter()
+        .find(|x| x.check_id == "LEAV-01" && x.account_id == "wm-x-main")
+        .unwrap();
     let person = leaver.evidence["person"].as_str().unwrap().to_string();
     assert!(person.starts_with("Person "));
     assert!(leaver.message.starts_with(&person), "{}", leaver.message);
-    let owner = r.accounts.iter().find(|a| a.id == "wm-x-main").unwrap().owner.clone().unwrap();
-    let north = r.accounts.iter().find(|a| a.id == "wm-ig-north").unwrap().owner.clone().unwrap();
+    let owner = r
+        .accounts
+        .iter()
+        .find(|a| a.id == "wm-x-main")
+        .unwrap()
+        .owner
+        .clone()
+        .unwrap();
+    let north = r
+        .accounts
+        .iter()
+        .find(|a| a.id == "wm-ig-north")
+        .unwrap()
+        .owner
+        .clone()
+        .unwrap();
     assert_eq!(owner, north, "Priya Shah owns both");
     // Domains are kept: they are the finding.
     assert!(json.contains("@gmail.com") && json.contains("@outlook.com"));
-    let html = render::html::render(&r, &RenderOptions { redacted: true, ..RenderOptions::default() }).unwrap();
+    let html = render::html::render(
+        &r,
+        &RenderOptions {
+            redacted: true,
+            ..RenderOptions::default()
+        },
+    )
+    .unwrap();
     assert!(!html.contains("Priya Shah") && html.contains("have been masked"));
 }
 
 #[test]
 fn report_command_writes_files_and_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    let ui = Ui { color: false, quiet: true };
+    let ui = Ui {
+        color: false,
+        quiet: true,
+    };
     let file = dir.path().join("out.html");
     let args = cli::report::Args {
         results: data("current.json"),
@@ -279,28 +391,56 @@ fn report_command_writes_files_and_stdout() {
     assert!(html.contains("Worse than the last audit") && !html.contains("Tom Hughes"));
 
     let out = dir.path().join("all");
-    let args = cli::report::Args { output: None, out: Some(out.clone()), format: Format::ALL.to_vec(), redact: false, ..args };
+    let args = cli::report::Args {
+        output: None,
+        out: Some(out.clone()),
+        format: Format::ALL.to_vec(),
+        redact: false,
+        ..args
+    };
     cli::report::run(&args, &ui).unwrap();
     for f in Format::ALL {
-        assert!(out.join(f.file_name()).is_file(), "{} missing", f.file_name());
+        assert!(
+            out.join(f.file_name()).is_file(),
+            "{} missing",
+            f.file_name()
+        );
     }
     // results.json written by `report` reads back.
     baseline::load_results(&out.join("results.json")).unwrap();
 
-    let bad = cli::report::Args { output: Some(file), out: None, ..args.clone() };
+    let bad = cli::report::Args {
+        output: Some(file),
+        out: None,
+        ..args.clone()
+    };
     assert_eq!(cli::report::run(&bad, &ui).unwrap_err().exit_code(), 2);
     let newer = dir.path().join("newer.json");
     std::fs::write(&newer, r#"{"schema_version": 9}"#).unwrap();
-    let bad = cli::report::Args { results: newer, ..args };
+    let bad = cli::report::Args {
+        results: newer,
+        ..args
+    };
     assert_eq!(cli::report::run(&bad, &ui).unwrap_err().exit_code(), 2);
 }
 
 #[test]
 fn diff_command_exits_one_on_regression() {
-    let ui = Ui { color: false, quiet: true };
-    let args = cli::diff::Args { old: data("baseline.json"), new: data("current.json"), format: cli::diff::DiffFormat::Json };
+    let ui = Ui {
+        color: false,
+        quiet: true,
+    };
+    let args = cli::diff::Args {
+        old: data("baseline.json"),
+        new: data("current.json"),
+        format: cli::diff::DiffFormat::Json,
+    };
     assert_eq!(cli::diff::run(&args, &ui).unwrap(), Exit::Findings);
-    let args = cli::diff::Args { old: data("current.json"), new: data("current.json"), format: cli::diff::DiffFormat::Text };
+    let args = cli::diff::Args {
+        old: data("current.json"),
+        new: data("current.json"),
+        format: cli::diff::DiffFormat::Text,
+    };
     assert_eq!(cli::diff::run(&args, &ui).unwrap(), Exit::Clean);
 }
 

@@ -32,11 +32,16 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
         DiffFormat::Text => baseline::render_text(&d),
         DiffFormat::Markdown => baseline::render_markdown(&d),
         DiffFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&d).map_err(|e| Error::Internal(format!("diff as JSON: {e}")))?;
+            let mut s = serde_json::to_string_pretty(&d)
+                .map_err(|e| Error::Internal(format!("diff as JSON: {e}")))?;
             s.push('\n');
             s
         }
     };
     ui.print(&text);
-    Ok(if d.regression_failure { Exit::Findings } else { Exit::Clean })
+    Ok(if d.regression_failure {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    })
 }

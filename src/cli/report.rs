@@ -31,7 +31,6 @@ pub struct Args {
     pub baseline: Option<PathBuf>,
 }
 
-
 pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
     let mut report = baseline::load_results(&args.results)?;
     if let Some(b) = &args.baseline {
@@ -42,14 +41,20 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
     if args.redact {
         redact::redact(&mut report);
     }
-    let opts = RenderOptions { templates: args.templates.clone(), redacted: args.redact, ..RenderOptions::default() };
+    let opts = RenderOptions {
+        templates: args.templates.clone(),
+        redacted: args.redact,
+        ..RenderOptions::default()
+    };
     let mut formats = args.format.clone();
     formats.dedup();
 
     match (&args.output, &args.out) {
         (Some(file), None) => {
             let [format] = formats.as_slice() else {
-                return Err(Error::Usage("-o writes one format; use --out DIR for several".into()));
+                return Err(Error::Usage(
+                    "-o writes one format; use --out DIR for several".into(),
+                ));
             };
             let bytes = render::render(&report, *format, &opts)?;
             if file.as_os_str() == "-" {
@@ -59,10 +64,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
                     Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                     _ => PathBuf::from("."),
                 };
-                let name = file
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .ok_or_else(|| Error::Usage(format!("-o {}: not a file name", file.display())))?;
+                let name = file.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+                    Error::Usage(format!("-o {}: not a file name", file.display()))
+                })?;
                 render::write_atomically(&dir, name, &bytes)?;
                 if !ui.quiet {
                     eprintln!("wrote {}", file.display());
@@ -83,7 +87,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
             let bytes = render::render(&report, *format, &opts)?;
             ui.print(&String::from_utf8_lossy(&bytes));
         }
-        (Some(_), Some(_)) => return Err(Error::Usage("give -o FILE or --out DIR, not both".into())),
+        (Some(_), Some(_)) => {
+            return Err(Error::Usage("give -o FILE or --out DIR, not both".into()))
+        }
     }
     Ok(Exit::Clean)
 }

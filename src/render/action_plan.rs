@@ -6,13 +6,28 @@ use std::collections::HashMap;
 use crate::model::results::Report;
 use crate::{Error, Result};
 
-pub const HEADER: [&str; 8] =
-    ["check_id", "account_id", "severity", "owner", "finding", "remediation", "due_date", "justification"];
+pub const HEADER: [&str; 8] = [
+    "check_id",
+    "account_id",
+    "severity",
+    "owner",
+    "finding",
+    "remediation",
+    "due_date",
+    "justification",
+];
 
 pub fn render(report: &Report) -> Result<Vec<u8>> {
-    let owners: HashMap<&str, &str> =
-        report.accounts.iter().map(|a| (a.id.as_str(), a.owner.as_deref().unwrap_or(""))).collect();
-    let remediation: HashMap<&str, &str> = report.checks.iter().map(|c| (c.id.as_str(), c.remediation.as_str())).collect();
+    let owners: HashMap<&str, &str> = report
+        .accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a.owner.as_deref().unwrap_or("")))
+        .collect();
+    let remediation: HashMap<&str, &str> = report
+        .checks
+        .iter()
+        .map(|c| (c.id.as_str(), c.remediation.as_str()))
+        .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Internal(format!("writing the action plan: {e}"));
     w.write_record(HEADER).map_err(err)?;
@@ -34,7 +49,8 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         ])
         .map_err(err)?;
     }
-    w.into_inner().map_err(|e| Error::Internal(format!("writing the action plan: {e}")))
+    w.into_inner()
+        .map_err(|e| Error::Internal(format!("writing the action plan: {e}")))
 }
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@` (or a tab or CR) as a formula; a

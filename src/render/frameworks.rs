@@ -72,7 +72,9 @@ pub struct Coverage {
 }
 
 pub fn parse(text: &str, name: &str) -> crate::Result<Catalogue> {
-    serde_saphyr::from_str(text).map_err(|e| crate::Error::Usage(format!("{name}: not a valid requirements catalogue: {e}")))
+    serde_saphyr::from_str(text).map_err(|e| {
+        crate::Error::Usage(format!("{name}: not a valid requirements catalogue: {e}"))
+    })
 }
 
 /// Coverage of every requirement of `framework` by the results of `report`. Controls come from
@@ -139,12 +141,23 @@ mod tests {
     fn builtin_catalogue_parses_and_names_known_controls() {
         let cat = parse(BUILTIN, "frameworks.yaml").unwrap();
         assert_eq!(cat.frameworks.len(), 3);
-        let known: BTreeSet<&str> = crate::render::sample::CONTROLS.iter().map(|c| c.0).collect();
+        let known: BTreeSet<&str> = crate::render::sample::CONTROLS
+            .iter()
+            .map(|c| c.0)
+            .collect();
         for f in &cat.frameworks {
             for r in &f.requirements {
-                assert!(r.manual || !r.controls.is_empty(), "{} has neither controls nor manual", r.id);
+                assert!(
+                    r.manual || !r.controls.is_empty(),
+                    "{} has neither controls nor manual",
+                    r.id
+                );
                 for c in &r.controls {
-                    assert!(known.contains(c.as_str()), "{} names unknown control {c}", r.id);
+                    assert!(
+                        known.contains(c.as_str()),
+                        "{} names unknown control {c}",
+                        r.id
+                    );
                 }
             }
         }

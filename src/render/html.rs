@@ -61,7 +61,8 @@ impl HtmlRenderer {
             let rel = file.path();
             let (text, origin) = match overrides.map(|d| d.join(rel)).filter(|p| p.is_file()) {
                 Some(p) => {
-                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
+                    let text = std::fs::read_to_string(&p)
+                        .map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
                     (text, p.display().to_string())
                 }
                 None => match file.contents_utf8() {
@@ -74,7 +75,11 @@ impl HtmlRenderer {
                 catalogue_text = text;
                 catalogue_name = origin;
             } else if ext == "hbs" {
-                let name = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+                let name = rel
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default()
+                    .to_string();
                 hb.register_template_string(&name, text)
                     .map_err(|e| Error::Usage(format!("template {origin}: {e}")))?;
             }
@@ -148,6 +153,10 @@ struct SummaryView {
     regressions_more: usize,
     expired_waivers: usize,
     suspects: usize,
+    /// Whole sentences, so counts of one read right ("1 account", not "1 accounts").
+    checked_sentence: String,
+    expired_sentence: String,
+    suspects_sentence: String,
 }
 
 #[derive(Serialize)]
@@ -390,15 +399,26 @@ fn severity_label(s: Severity) -> &'static str {
     }
 }
 
-const SEVERITIES: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+const SEVERITIES: [Severity; 4] = [
+    Severity::Critical,
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+];
 
 /// What to do, in words a head of communications understands without knowing the jargon.
 fn plain_words(check_id: &str) -> Option<&'static str> {
     Some(match check_id {
-        "AUTH-01" => "Turn on two-step sign-in, so a stolen password alone cannot take over the account",
-        "AUTH-02" => "Replace text-message or e-mail sign-in codes with an app, passkey or security key",
+        "AUTH-01" => {
+            "Turn on two-step sign-in, so a stolen password alone cannot take over the account"
+        }
+        "AUTH-02" => {
+            "Replace text-message or e-mail sign-in codes with an app, passkey or security key"
+        }
         "AUTH-03" => "Turn on alerts that tell us when someone signs in",
-        "AUTH-04" => "Keep passwords only in the organisation's password vault, not in shared documents",
+        "AUTH-04" => {
+            "Keep passwords only in the organisation's password vault, not in shared documents"
+        }
         "AUTH-06" => "Change passwords that have not been changed for too long",
         "AUTH-07" => "Replace weak passwords with long, random ones",
         "AUTH-08" => "Stop using the same password on more than one account",
@@ -474,8 +494,13 @@ pub(crate) fn thousands(n: usize) -> String {
     out
 }
 
-pub fn build_page(report: &Report, opts: &RenderOptions, catalogue: &frameworks::Catalogue) -> Page {
-    let checks: HashMap<&str, &CheckInfo> = report.checks.iter().map(|c| (c.id.as_str(), c)).collect();
+pub fn build_page(
+    report: &Report,
+    opts: &RenderOptions,
+    catalogue: &frameworks::Catalogue,
+) -> Page {
+    let checks: HashMap<&str, &CheckInfo> =
+        report.checks.iter().map(|c| (c.id.as_str(), c)).collect();
     let accounts: HashMap<&str, &crate::model::results::AccountInfo> =
         report.accounts.iter().map(|a| (a.id.as_str(), a)).collect();
 
@@ -532,7 +557,10 @@ pub fn build_page(report: &Report, opts: &RenderOptions, catalogue: &frameworks:
                     .iter()
                     .map(|f| {
                         let s = per.get(f).copied().flatten();
-                        HeatCell { text: score_text(s), band: band(s).0 }
+                        HeatCell {
+                            text: score_text(s),
+                            band: band(s).0,
+                        }
                     })
                     .collect(),
             }
@@ -574,16 +602,30 @@ pub fn build_page(report: &Report, opts: &RenderOptions, catalogue: &frameworks:
 
     // Findings, grouped by control, most severe first.
     let mut ordered: Vec<&CheckInfo> = report.checks.iter().collect();
-    ordered.sort_by(|a, b| b.severity.weight().cmp(&a.severity.weight()).then_with(|| a.id.cmp(&b.id)));
+    ordered.sort_by(|a, b| {
+        b.severity
+            .weight()
+            .cmp(&a.severity.weight())
+            .then_with(|| a.id.cmp(&b.id))
+    });
     let total_problems: usize = problems.values().map(Vec::len).sum();
     let findings_open_by_default = total_problems <= 200;
     let mut findings = Vec::new();
     let mut clean_controls = Vec::new();
     for c in &ordered {
         let t = tally.get(c.id.as_str()).copied().unwrap_or_default();
-        let list = problems.get(c.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let list = problems
+            .get(c.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         if list.is_empty() {
-            clean_controls.push(CleanControl { id: c.id.clone(), title: c.title.clone(), pass: t[0], skipped: t[3], waived: t[4] });
+            clean_controls.push(CleanControl {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                pass: t[0],
+                skipped: t[3],
+                waived: t[4],
+            });
             continue;
         }
         let shown: Vec<FindingView> = list
@@ -612,7 +654,10 @@ pub fn build_page(report: &Report, opts: &RenderOptions, catalogue: &frameworks:
             references: c
                 .references
                 .iter()
-                .map(|r| RefView { source: source_title(&r.source), section: r.section.clone() })
+                .map(|r| RefView {
+                    source: source_title(&r.source),
+                    section: r.section.clone(),
+                })
                 .collect(),
             requirements: c.requirements.clone(),
             fail: t[1],
@@ -701,7 +746,9 @@ pub fn build_page(report: &Report, opts: &RenderOptions, catalogue: &frameworks:
         "unmatched" => 2,
         _ => 3,
     };
-    waiver_rows.sort_by(|a, b| (urgency(&a.state), &a.expires_on).cmp(&(urgency(&b.state), &b.expires_on)));
+    waiver_rows.sort_by(|a, b| {
+        (urgency(&a.state), &a.expires_on).cmp(&(urgency(&b.state), &b.expires_on))
+    });
     let waivers = WaiversView {
         expired: waiver_rows.iter().filter(|w| w.state == "expired").count(),
         expiring: waiver_rows.iter().filter(|w| w.state == "expiring").count(),
@@ -710,7 +757,11 @@ pub fn build_page(report: &Report, opts: &RenderOptions, catalogue: &frameworks:
     };
 
     let mut suspects: Vec<_> = report.impersonation.iter().collect();
-    suspects.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.candidate.cmp(&b.candidate)));
+    suspects.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.candidate.cmp(&b.candidate))
+    });
     let limit = opts.findings_per_control.max(1) * 8;
     let impersonation = ImpersonationView {
         total: suspects.len(),
@@ -752,13 +803,22 @@ pub fn build_page(report: &Report, opts: &RenderOptions, catalogue: &frameworks:
         inventory: report.meta.inventory.clone(),
         sha256: report.meta.inventory_sha256.clone(),
         checks_run: report.meta.checks_run,
-        checks: report.checks.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "),
+        checks: report
+            .checks
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         online: report.meta.online,
         baseline: report.meta.baseline.clone().unwrap_or_default(),
         sources: report
             .sources
             .iter()
-            .map(|s| SourceRow { name: s.name.clone(), state: if s.ok { "read" } else { "failed" }, detail: s.detail.clone() })
+            .map(|s| SourceRow {
+                name: s.name.clone(),
+                state: if s.ok { "read" } else { "failed" },
+                detail: s.detail.clone(),
+            })
             .collect(),
     };
 
@@ -766,7 +826,22 @@ pub fn build_page(report: &Report, opts: &RenderOptions, catalogue: &frameworks:
         organisation: report.organisation.clone(),
         as_of: report.as_of.clone(),
         redacted: opts.redacted,
-        summary: SummaryView { expired_waivers: waivers.expired, suspects: report.impersonation.len(), ..summary },
+        summary: SummaryView {
+            expired_waivers: waivers.expired,
+            suspects: report.impersonation.len(),
+            expired_sentence: match waivers.expired {
+                1 => "1 accepted risk (waiver) has expired".to_string(),
+                n => format!("{} accepted risks (waivers) have expired", thousands(n)),
+            },
+            suspects_sentence: match report.impersonation.len() {
+                1 => "1 possible impersonating account was found".to_string(),
+                n => format!(
+                    "{} possible impersonating accounts were found",
+                    thousands(n)
+                ),
+            },
+            ..summary
+        },
         families,
         heatmap,
         account_pages,
@@ -804,13 +879,27 @@ fn build_summary(
         (Some(now), Some(then)) => {
             let d = ((now - then) * 10.0).round() / 10.0;
             let (direction, sentence) = if d > 0.0 {
-                ("up", format!("Better than the last audit: up {d:.1} points from {then:.1}."))
+                (
+                    "up",
+                    format!("Better than the last audit: up {d:.1} points from {then:.1}."),
+                )
             } else if d < 0.0 {
-                ("down", format!("Worse than the last audit: down {:.1} points from {then:.1}.", -d))
+                (
+                    "down",
+                    format!(
+                        "Worse than the last audit: down {:.1} points from {then:.1}.",
+                        -d
+                    ),
+                )
             } else {
                 ("same", format!("The same as the last audit ({then:.1})."))
             };
-            Some(TrendView { baseline: format!("{then:.1}"), delta: format!("{d:+.1}"), direction, sentence })
+            Some(TrendView {
+                baseline: format!("{then:.1}"),
+                delta: format!("{d:+.1}"),
+                direction,
+                sentence,
+            })
         }
         _ => None,
     };
@@ -821,21 +910,31 @@ fn build_summary(
         .filter_map(|(id, list)| {
             let fails = list.iter().filter(|r| r.status == Status::Fail).count();
             let n = if fails > 0 { fails } else { list.len() };
-            let sev = checks.get(id).map(|c| c.severity).or_else(|| list.first().map(|r| r.severity))?;
+            let sev = checks
+                .get(id)
+                .map(|c| c.severity)
+                .or_else(|| list.first().map(|r| r.severity))?;
             Some((*id, n, sev))
         })
         .collect();
     ranked.sort_by(|a, b| {
-        (b.2.weight() as usize * b.1).cmp(&(a.2.weight() as usize * a.1)).then_with(|| a.0.cmp(b.0))
+        (b.2.weight() as usize * b.1)
+            .cmp(&(a.2.weight() as usize * a.1))
+            .then_with(|| a.0.cmp(b.0))
     });
     let top = ranked
         .iter()
         .take(5)
         .map(|&(id, n, sev)| {
-            let title = checks.get(id).map(|c| c.title.clone()).unwrap_or_else(|| id.to_string());
+            let title = checks
+                .get(id)
+                .map(|c| c.title.clone())
+                .unwrap_or_else(|| id.to_string());
             TopItem {
                 check_id: id.to_string(),
-                plain: plain_words(id).map(str::to_string).unwrap_or_else(|| title.clone()),
+                plain: plain_words(id)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| title.clone()),
                 title,
                 severity: sev.as_str(),
                 severity_label: severity_label(sev),
@@ -851,7 +950,11 @@ fn build_summary(
             name: sev.as_str(),
             label: severity_label(*sev),
             count: s.by_severity.get(sev.as_str()).copied().unwrap_or_else(|| {
-                problems.values().flatten().filter(|r| r.severity == *sev).count()
+                problems
+                    .values()
+                    .flatten()
+                    .filter(|r| r.severity == *sev)
+                    .count()
             }),
         })
         .collect();
@@ -888,6 +991,18 @@ fn build_summary(
         regressions_more: report.regressions.len().saturating_sub(MAX_REGRESSIONS),
         expired_waivers: 0,
         suspects: 0,
+        checked_sentence: format!(
+            "We checked {}. {} need action ({} failed, {} could not be verified); {} passed, {} accepted as risks and {} did not apply.",
+            plural(s.accounts, "account", "accounts"),
+            plural(s.fail + s.error, "check", "checks"),
+            thousands(s.fail),
+            thousands(s.error),
+            thousands(s.pass),
+            thousands(s.waived),
+            thousands(s.skipped)
+        ),
+        expired_sentence: String::new(),
+        suspects_sentence: String::new(),
     }
 }
 
@@ -897,7 +1012,10 @@ mod tests {
 
     #[test]
     fn escape_neutralises_markup_and_bidi() {
-        assert_eq!(escape("<img src=x onerror=alert(1)>"), "&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;");
+        assert_eq!(
+            escape("<img src=x onerror=alert(1)>"),
+            "&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;"
+        );
         assert_eq!(escape("a\u{202E}b"), "a[U+202E]b");
     }
 

@@ -16,11 +16,18 @@ pub fn render(report: &Report) -> Result<String> {
             let status = match r.status {
                 Status::Pass => TestCaseStatus::success(),
                 Status::Fail | Status::Error => {
-                    let kind = if r.status == Status::Fail { NonSuccessKind::Failure } else { NonSuccessKind::Error };
+                    let kind = if r.status == Status::Fail {
+                        NonSuccessKind::Failure
+                    } else {
+                        NonSuccessKind::Error
+                    };
                     let mut s = TestCaseStatus::non_success(kind);
                     s.set_message(message.clone()).set_type(r.severity.as_str());
                     if !check.remediation.is_empty() {
-                        s.set_description(format!("{message}\nRemediation: {}", clean(&check.remediation)));
+                        s.set_description(format!(
+                            "{message}\nRemediation: {}",
+                            clean(&check.remediation)
+                        ));
                     }
                     s
                 }
@@ -50,7 +57,8 @@ pub fn render(report: &Report) -> Result<String> {
         }
         out.add_test_suite(suite);
     }
-    out.to_string().map_err(|e| Error::Internal(format!("writing JUnit XML: {e}")))
+    out.to_string()
+        .map_err(|e| Error::Internal(format!("writing JUnit XML: {e}")))
 }
 
 /// XML 1.0 cannot carry most control characters even escaped; make them visible instead.

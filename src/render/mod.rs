@@ -21,21 +21,30 @@ use crate::model::results::Report;
 use crate::{Error, Result};
 
 /// One output format. File names are fixed so CI jobs and links can rely on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Format {
     Html,
     Json,
     Sarif,
     Junit,
+    #[value(alias = "md")]
     Markdown,
     Text,
     /// The action plan, as CSV.
+    #[value(name = "csv", alias = "action-plan")]
     ActionPlan,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] =
-        &[Format::Html, Format::Json, Format::Sarif, Format::Junit, Format::Markdown, Format::Text, Format::ActionPlan];
+    pub const ALL: &'static [Format] = &[
+        Format::Html,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Markdown,
+        Format::Text,
+        Format::ActionPlan,
+    ];
 
     /// The name used on the command line.
     pub fn as_str(self) -> &'static str {
@@ -98,7 +107,10 @@ impl FromStr for Format {
             "csv" | "action-plan" | "action_plan" => Format::ActionPlan,
             other => {
                 let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-                return Err(format!("unknown format `{other}` (known: {}, action-plan)", known.join(", ")));
+                return Err(format!(
+                    "unknown format `{other}` (known: {}, action-plan)",
+                    known.join(", ")
+                ));
             }
         })
     }
@@ -145,7 +157,8 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> Result<V
         // Stand-ins until the lead's `json.rs` and `text.rs` land; they must stay faithful:
         // pretty JSON of the model is what results.json is.
         Format::Json => {
-            let mut v = serde_json::to_vec_pretty(report).map_err(|e| Error::Internal(format!("results.json: {e}")))?;
+            let mut v = serde_json::to_vec_pretty(report)
+                .map_err(|e| Error::Internal(format!("results.json: {e}")))?;
             v.push(b'\n');
             v
         }
@@ -154,7 +167,12 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> Result<V
 }
 
 /// Renders every format in `formats` and writes each under its fixed name in `dir`.
-pub fn write_all(report: &Report, formats: &[Format], dir: &Path, opts: &RenderOptions) -> Result<Vec<PathBuf>> {
+pub fn write_all(
+    report: &Report,
+    formats: &[Format],
+    dir: &Path,
+    opts: &RenderOptions,
+) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     formats
         .iter()
@@ -177,7 +195,11 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf>
     let io = |what: &str, e| Error::io(format!("{what} {}", target.display()), e);
 
     let result = (|| -> Result<()> {
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| io("writing", e))?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| io("writing", e))?;
         f.write_all(bytes).map_err(|e| io("writing", e))?;
         f.sync_all().map_err(|e| io("syncing", e))?;
         drop(f);
@@ -237,7 +259,10 @@ mod tests {
         for f in Format::ALL {
             assert_eq!(f.as_str().parse::<Format>(), Ok(*f));
         }
-        assert_eq!(Format::parse_list("html, sarif,html").unwrap(), vec![Format::Html, Format::Sarif]);
+        assert_eq!(
+            Format::parse_list("html, sarif,html").unwrap(),
+            vec![Format::Html, Format::Sarif]
+        );
         assert_eq!(Format::ActionPlan.file_name(), "action-plan.csv");
         assert!(Format::parse_list("pdf").is_err());
         assert!(Format::parse_list("").is_err());
@@ -250,7 +275,10 @@ mod tests {
         write_atomically(&dir, "a.txt", b"one").unwrap();
         let p = write_atomically(&dir, "a.txt", b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
-        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1);
         fs::remove_dir_all(&dir).unwrap();
     }
