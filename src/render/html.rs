@@ -122,6 +122,7 @@ pub struct Page {
     heatmap: Heatmap,
     account_pages: Vec<AccountPage>,
     accounts_total: usize,
+    accounts_listed: usize,
     findings: Vec<ControlGroup>,
     findings_open_by_default: bool,
     clean_controls: Vec<CleanControl>,
@@ -575,9 +576,13 @@ pub fn build_page(
     };
 
     let page_size = opts.accounts_page_size.max(1);
-    let pages = report.accounts.len().div_ceil(page_size);
-    let account_pages = report
-        .accounts
+    let listed: Vec<&crate::model::results::AccountInfo> = if report.accounts.len() > opts.accounts_listed {
+        order.iter().take(opts.accounts_listed).copied().collect()
+    } else {
+        report.accounts.iter().collect()
+    };
+    let pages = listed.len().div_ceil(page_size);
+    let account_pages = listed
         .chunks(page_size)
         .enumerate()
         .map(|(i, chunk)| AccountPage {
@@ -600,6 +605,7 @@ pub fn build_page(
         })
         .collect();
 
+    let listed_count = listed.len();
     // Findings, grouped by control, most severe first.
     let mut ordered: Vec<&CheckInfo> = report.checks.iter().collect();
     ordered.sort_by(|a, b| {
@@ -846,6 +852,7 @@ pub fn build_page(
         heatmap,
         account_pages,
         accounts_total: report.accounts.len(),
+        accounts_listed: listed_count,
         findings,
         findings_open_by_default,
         clean_controls,

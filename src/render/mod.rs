@@ -125,8 +125,11 @@ pub struct RenderOptions {
     pub findings_per_control: usize,
     /// Rows of the accounts × families heat map (lowest scores first).
     pub heatmap_rows: usize,
-    /// Rows per collapsed page of the full account list.
+    /// Rows per collapsed page of the account list.
     pub accounts_page_size: usize,
+    /// Accounts in the account list (lowest scores first); the rest are in results.json. Keeps
+    /// a 10,000-account report under a second to render and a few MB to open.
+    pub accounts_listed: usize,
     /// Findings per severity in the Markdown summary.
     pub markdown_findings: usize,
     /// Shown in the report so a reader knows names and e-mails were masked.
@@ -140,6 +143,7 @@ impl Default for RenderOptions {
             findings_per_control: 25,
             heatmap_rows: 150,
             accounts_page_size: 500,
+            accounts_listed: 2_000,
             markdown_findings: 20,
             redacted: false,
         }
