@@ -451,3 +451,12 @@ fn html_renderer_is_reusable_and_deterministic() {
     let b = r.render(&fixture(), &RenderOptions::default()).unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn ten_thousand_accounts_render_to_a_usable_file() {
+    let report = render::sample::synthetic(10_000, 27);
+    let html = render::html::render(&report, &RenderOptions::default()).unwrap();
+    println!("10,000 accounts × 27 checks: {} bytes of HTML", html.len());
+    assert!(html.len() < 8_000_000, "{} bytes", html.len());
+    assert!(html.contains("2000 of 10000 accounts are listed"));
+}

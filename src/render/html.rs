@@ -576,11 +576,12 @@ pub fn build_page(
     };
 
     let page_size = opts.accounts_page_size.max(1);
-    let listed: Vec<&crate::model::results::AccountInfo> = if report.accounts.len() > opts.accounts_listed {
-        order.iter().take(opts.accounts_listed).copied().collect()
-    } else {
-        report.accounts.iter().collect()
-    };
+    let listed: Vec<&crate::model::results::AccountInfo> =
+        if report.accounts.len() > opts.accounts_listed {
+            order.iter().take(opts.accounts_listed).copied().collect()
+        } else {
+            report.accounts.iter().collect()
+        };
     let pages = listed.len().div_ceil(page_size);
     let account_pages = listed
         .chunks(page_size)
