@@ -83,11 +83,8 @@ impl Redactor {
 
     fn learn_value(&mut self, v: &Value, under_person_key: bool) {
         match v {
-            Value::String(s) if under_person_key => {
-                if !email_re().is_match(s) {
-                    self.learn_name(s);
-                }
-            }
+            // Addresses are found by pattern everywhere; here only names are learnt.
+            Value::String(s) if under_person_key && !email_re().is_match(s) => self.learn_name(s),
             Value::Array(items) => items
                 .iter()
                 .for_each(|i| self.learn_value(i, under_person_key)),
