@@ -4,6 +4,7 @@
 //! Layout: `model` (inventory, policy, results), `engine` (registry, declarative loader, runner),
 //! `checks` (native checks), `render` (one file per output format), `cli` (one file per subcommand).
 
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod docs;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod impersonation;
 pub mod model;
 pub mod online;
+pub mod redact;
 pub mod render;
 pub mod vault;
 

@@ -2,7 +2,9 @@
 
 pub mod audit;
 pub mod checks;
+pub mod diff;
 pub mod init;
+pub mod report;
 pub mod validate;
 
 use std::io::Write;

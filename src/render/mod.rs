@@ -1,42 +1,306 @@
-//! Renderers: one file per output format, all reading the one results model
-//! ([`crate::model::results::Report`]). Output files are written atomically.
+//! Output formats: the `Format` list with its fixed file names, dispatch to one renderer per
+//! format, and atomic writing of the outputs.
+//!
+//! Every renderer reads the one results model (`crate::model::results::Report`) and nothing
+//! else, so `palisade report` can re-render saved results exactly as `audit` would have.
 
+pub mod action_plan;
 pub mod diagnostics;
+pub mod frameworks;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sample;
+pub mod sarif;
 pub mod text;
 
+use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
-use crate::error::Error;
+use crate::model::results::Report;
+use crate::{Error, Result};
 
-/// Writes `bytes` to `dir/name` through a temporary file in the same directory and a rename, so
-/// a crash never leaves a half-written results file or baseline.
-pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
-    let target = dir.join(name);
-    write_file_atomically(&target, bytes)
+/// One output format. File names are fixed so CI jobs and links can rely on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    Html,
+    Json,
+    Sarif,
+    Junit,
+    #[value(alias = "md")]
+    Markdown,
+    Text,
+    /// The action plan, as CSV.
+    #[value(name = "csv", alias = "action-plan")]
+    ActionPlan,
 }
 
-pub fn write_file_atomically(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+impl Format {
+    pub const ALL: &'static [Format] = &[
+        Format::Html,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Markdown,
+        Format::Text,
+        Format::ActionPlan,
+    ];
+
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+            Format::ActionPlan => "csv",
+        }
+    }
+
+    /// The file written under `--out DIR`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Html => "report.html",
+            Format::Json => "results.json",
+            Format::Sarif => "results.sarif",
+            Format::Junit => "junit.xml",
+            Format::Markdown => "report.md",
+            Format::Text => "report.txt",
+            Format::ActionPlan => "action-plan.csv",
+        }
+    }
+
+    /// Parses a comma-separated list (`html,json,sarif`), keeping the first of any duplicate.
+    pub fn parse_list(list: &str) -> Result<Vec<Format>> {
+        let mut out = Vec::new();
+        for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let f = part.parse::<Format>().map_err(Error::Usage)?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::Usage("--format needs at least one format".into()));
+        }
+        Ok(out)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "html" => Format::Html,
+            "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            "junit" | "xml" => Format::Junit,
+            "markdown" | "md" => Format::Markdown,
+            "text" | "txt" => Format::Text,
+            "csv" | "action-plan" | "action_plan" => Format::ActionPlan,
+            other => {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                return Err(format!(
+                    "unknown format `{other}` (known: {}, action-plan)",
+                    known.join(", ")
+                ));
+            }
+        })
+    }
+}
+
+/// Settings shared by the renderers; the defaults keep a 10,000-account report readable.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// A directory whose files replace the built-in templates of the same name.
+    pub templates: Option<PathBuf>,
+    /// Findings listed per control in the HTML before "and N more".
+    pub findings_per_control: usize,
+    /// Rows of the accounts × families heat map (lowest scores first).
+    pub heatmap_rows: usize,
+    /// Rows per collapsed page of the account list.
+    pub accounts_page_size: usize,
+    /// Accounts in the account list (lowest scores first); the rest are in results.json. Keeps
+    /// a 10,000-account report under a second to render and a few MB to open.
+    pub accounts_listed: usize,
+    /// Findings per severity in the Markdown summary.
+    pub markdown_findings: usize,
+    /// Shown in the report so a reader knows names and e-mails were masked.
+    pub redacted: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            templates: None,
+            findings_per_control: 25,
+            heatmap_rows: 150,
+            accounts_page_size: 500,
+            accounts_listed: 2_000,
+            markdown_findings: 20,
+            redacted: false,
+        }
+    }
+}
+
+/// Renders one format to bytes.
+pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> Result<Vec<u8>> {
+    Ok(match format {
+        Format::Html => html::render(report, opts)?.into_bytes(),
+        Format::Sarif => sarif::render(report)?.into_bytes(),
+        Format::Junit => junit::render(report)?.into_bytes(),
+        Format::Markdown => markdown::render(report, opts).into_bytes(),
+        Format::ActionPlan => action_plan::render(report)?,
+        Format::Json => json::render(report).into_bytes(),
+        Format::Text => text::render(report, false).into_bytes(),
+    })
+}
+
+/// Renders every format in `formats` and writes each under its fixed name in `dir`.
+pub fn write_all(
+    report: &Report,
+    formats: &[Format],
+    dir: &Path,
+    opts: &RenderOptions,
+) -> Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    formats
+        .iter()
+        .map(|&f| {
+            let bytes = render(report, f, opts)?;
+            write_atomically(dir, f.file_name(), &bytes)
+        })
+        .collect()
+}
+
+/// Writes `bytes` to `dir/name` so that a reader never sees a half-written file: a temporary file
+/// in the same directory (same file system, so the rename is atomic), fsync, rename.
+pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+    let target = dir.join(name);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+    let io = |what: &str, e| Error::io(format!("{what} {}", target.display()), e);
+
+    let result = (|| -> Result<()> {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| io("writing", e))?;
+        f.write_all(bytes).map_err(|e| io("writing", e))?;
+        f.sync_all().map_err(|e| io("syncing", e))?;
+        drop(f);
+        fs::rename(&tmp, &target).map_err(|e| io("replacing", e))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result?;
+    // The rename itself is durable only once the directory is synced; best effort, since some
+    // platforms cannot open a directory.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(target)
+}
+
+/// Replaces characters that can disguise text (bidirectional overrides, zero-width and other
+/// control characters) with a visible `[U+XXXX]`, so a hostile handle cannot reorder or hide
+/// what a reader sees. Newlines and tabs are kept.
+pub fn reveal_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_disguising) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_disguising(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_disguising(c: char) -> bool {
+    matches!(c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+        || (c.is_control() && c != '\n' && c != '\t')
+}
+
+/// A score for people: one decimal, or an em dash when nothing was scored.
+pub(crate) fn score_text(score: Option<f64>) -> String {
+    match score {
+        Some(s) if s.is_finite() => format!("{s:.1}"),
+        _ => "—".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_round_trip_and_names_are_fixed() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(*f));
+        }
+        assert_eq!(
+            Format::parse_list("html, sarif,html").unwrap(),
+            vec![Format::Html, Format::Sarif]
+        );
+        assert_eq!(Format::ActionPlan.file_name(), "action-plan.csv");
+        assert!(Format::parse_list("pdf").is_err());
+        assert!(Format::parse_list("").is_err());
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = std::env::temp_dir().join(format!("palisade-atomic-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        write_atomically(&dir, "a.txt", b"one").unwrap();
+        let p = write_atomically(&dir, "a.txt", b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn controls_are_revealed() {
+        assert_eq!(reveal_controls("ab\u{202E}cd"), "ab[U+202E]cd");
+        assert_eq!(reveal_controls("plain"), "plain");
+    }
+}
+
+/// Writes one file atomically wherever it goes (e.g. `init`, `report -o FILE`).
+pub fn write_file_atomically(target: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
+        _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir)
+    fs::create_dir_all(&dir)
         .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     let name = target
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("output");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(format!("cannot write {}", target.display()), e)
-    })
+    write_atomically(&dir, name, bytes)
 }

@@ -1,0 +1,232 @@
+//! Markdown for a pull-request comment or a ticket: the score, regressions, findings by
+//! severity (capped), impersonation suspects and waivers needing attention. Compact on purpose.
+//!
+//! GitHub renders HTML inside Markdown, so every value goes through [`md`]: markup characters
+//! are escaped, table pipes and line breaks neutralised, and `@` mentions broken.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use super::{reveal_controls, score_text, RenderOptions};
+use crate::model::inventory::Severity;
+use crate::model::results::{Report, Status};
+
+/// Escapes `s` for inline Markdown (table cells included).
+pub fn md(s: &str) -> String {
+    let s = reveal_controls(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("@&#8203;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report, opts: &RenderOptions) -> String {
+    let s = &report.summary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## palisade: {}, {}\n",
+        md(&report.organisation),
+        md(&report.as_of)
+    );
+    let trend = match (s.score, s.baseline_score) {
+        (Some(now), Some(then)) => format!(" (baseline {then:.1}, {:+.1})", now - then),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "**Score {} / 100**{trend} · {} accounts · {} failed · {} not verified · {} waived · {} passed\n",
+        score_text(s.score),
+        s.accounts,
+        s.fail,
+        s.error,
+        s.waived,
+        s.pass
+    );
+    if opts.redacted {
+        out.push_str("_Names and e-mail addresses are masked._\n\n");
+    }
+
+    if !report.regressions.is_empty() {
+        let _ = writeln!(out, "### Regressions ({})\n", report.regressions.len());
+        out.push_str("| Check | Account | Was | Now |\n|---|---|---|---|\n");
+        for r in report.regressions.iter().take(opts.markdown_findings) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md(&r.check_id),
+                md(&r.account_id),
+                r.was.as_str(),
+                r.now.as_str()
+            );
+        }
+        more(&mut out, report.regressions.len(), opts.markdown_findings);
+        out.push('\n');
+    }
+
+    let titles: HashMap<&str, &str> = report
+        .checks
+        .iter()
+        .map(|c| (c.id.as_str(), c.title.as_str()))
+        .collect();
+    let problems: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.status.is_problem())
+        .collect();
+    if problems.is_empty() {
+        out.push_str("No failed or unverified checks.\n\n");
+    } else {
+        out.push_str("### Findings by severity\n\n");
+    }
+    for sev in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ] {
+        let list: Vec<_> = problems.iter().filter(|r| r.severity == sev).collect();
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<details{}><summary><b>{} ({})</b></summary>\n",
+            if matches!(sev, Severity::Critical | Severity::High) {
+                " open"
+            } else {
+                ""
+            },
+            sev.as_str(),
+            list.len()
+        );
+        out.push_str("| Check | Account | Status | Finding |\n|---|---|---|---|\n");
+        for r in list.iter().take(opts.markdown_findings) {
+            let title = titles.get(r.check_id.as_str()).copied().unwrap_or("");
+            let _ = writeln!(
+                out,
+                "| {} {} | {} | {}{} | {} |",
+                md(&r.check_id),
+                md(title),
+                md(&r.account_id),
+                r.status.as_str(),
+                match r.change {
+                    Some(crate::model::results::Change::New) => " (new)",
+                    Some(crate::model::results::Change::Regressed) => " (regressed)",
+                    _ => "",
+                },
+                md(&r.message)
+            );
+        }
+        more(&mut out, list.len(), opts.markdown_findings);
+        out.push_str("\n</details>\n\n");
+    }
+
+    let fixed = report
+        .results
+        .iter()
+        .filter(|r| r.change == Some(crate::model::results::Change::Fixed))
+        .count();
+    if fixed > 0 {
+        let _ = writeln!(out, "Fixed since the baseline: {fixed}.\n");
+    }
+
+    if !report.impersonation.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Impersonation suspects ({})\n",
+            report.impersonation.len()
+        );
+        out.push_str(
+            "| Candidate | Platform | Looks like | Score | Why |\n|---|---|---|---|---|\n",
+        );
+        let mut sus: Vec<_> = report.impersonation.iter().collect();
+        sus.sort_by(|a, b| b.score.total_cmp(&a.score));
+        for x in sus.iter().take(opts.markdown_findings) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.2} | {} |",
+                md(&x.candidate),
+                md(&x.platform),
+                md(&x.account_id),
+                x.score,
+                md(&x.reasons.join("; "))
+            );
+        }
+        more(&mut out, sus.len(), opts.markdown_findings);
+        out.push('\n');
+    }
+
+    let urgent: Vec<_> = report
+        .waivers
+        .iter()
+        .filter(|w| w.state == "expired" || w.state == "expiring")
+        .collect();
+    if !urgent.is_empty() {
+        let _ = writeln!(out, "### Waivers needing attention ({})\n", urgent.len());
+        out.push_str(
+            "| Check | Account | State | Expires | Accepted by |\n|---|---|---|---|---|\n",
+        );
+        for w in urgent.iter().take(opts.markdown_findings) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                md(&w.check),
+                md(&w.account),
+                md(&w.state),
+                md(&w.expires_on),
+                md(&w.approved_by)
+            );
+        }
+        more(&mut out, urgent.len(), opts.markdown_findings);
+        out.push('\n');
+    }
+    let skipped = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Skipped)
+        .count();
+    let _ = writeln!(
+        out,
+        "<sub>{} {} · {} checks · {skipped} not applicable · inventory `{}` sha256 `{}`</sub>",
+        md(&report.tool.name),
+        md(&report.tool.version),
+        report.meta.checks_run,
+        report.meta.inventory.replace('`', "'"),
+        report
+            .meta
+            .inventory_sha256
+            .chars()
+            .take(12)
+            .collect::<String>()
+            .replace('`', "'"),
+    );
+    out
+}
+
+fn more(out: &mut String, total: usize, shown: usize) {
+    if total > shown {
+        let _ = writeln!(out, "\n…and {} more (see the full report).", total - shown);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(super::md("<b>|x|</b>"), "&lt;b&gt;\\|x\\|&lt;/b&gt;");
+        assert_eq!(super::md("@team"), "@&#8203;team");
+    }
+}

@@ -1,0 +1,462 @@
+//! The report renderers, baselines and redaction, on the fixtures in tests/data/report/.
+//! Goldens live in tests/golden/; regenerate them with `UPDATE_GOLDEN=1 cargo test --test report`.
+
+use std::path::{Path, PathBuf};
+
+use palisade::baseline::{self, apply_baseline, is_regression_failure};
+use palisade::cli::{self, Exit, Ui};
+use palisade::model::results::{Change, Report, Status};
+use palisade::render::{self, html, Format, RenderOptions};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/report")
+        .join(name)
+}
+
+fn load(name: &str) -> Report {
+    baseline::load_results(&data(name)).expect("fixture parses")
+}
+
+/// The fixture compared with its baseline: regressions, fixes and a removed account.
+fn fixture() -> Report {
+    let mut r = load("current.json");
+    apply_baseline(&mut r, &load("baseline.json"));
+    r.meta.baseline = Some("baseline.json".into());
+    r
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() || !path.exists() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        expected == actual,
+        "{name} differs from its golden; run with UPDATE_GOLDEN=1 and review the diff"
+    );
+}
+
+const HOSTILE: [&str; 3] = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\u{202E}",
+];
+
+#[test]
+fn html_has_every_section_and_escapes_hostile_values() {
+    let html = render::html::render(&fixture(), &RenderOptions::default()).unwrap();
+    for id in [
+        "summary",
+        "scores",
+        "findings",
+        "frameworks",
+        "waivers",
+        "impersonation",
+        "method",
+    ] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\"")),
+            "section {id} missing"
+        );
+    }
+    for h in HOSTILE {
+        assert!(!html.contains(h), "unescaped {h:?}");
+    }
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("Westmere[U+202E]ecilop"));
+    // Self-contained: nothing is fetched.
+    for external in ["<link", "<script", "src=\"http", "url(http", "@import"] {
+        assert!(!html.contains(external), "external resource {external}");
+    }
+    // Trend, top five, regressions, waivers called out, impersonation, audit facts.
+    assert!(
+        html.contains("Better than the last audit") || html.contains("Worse than the last audit")
+    );
+    assert!(html.contains("Remove access for people who have left"));
+    assert!(html.contains("Got worse since the last audit"));
+    assert!(html.contains("1 accepted risk (waiver) has expired"));
+    assert!(html.contains("WestmerePo1ice"));
+    assert!(html.contains("5b1f0c0e9a7d4c2b8e6f1a3d5c7b9e0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4"));
+    assert!(html.contains("Manual (attestation)"));
+    // Charts have text alternatives.
+    assert!(html.contains("role=\"img\" aria-labelledby=\"gauge-t gauge-d\""));
+    assert!(html.contains("aria-label=\"Authentication: "));
+}
+
+#[test]
+fn templates_never_triple_stash() {
+    // `{{{ }}}` bypasses escaping; no built-in template may use it. A helper whose output is
+    // built from escaped pieces could be allowed here by name.
+    const ALLOWED: &[&str] = &[];
+    for file in all_templates(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, _) in text.match_indices("{{{") {
+            let rest = &text[i + 3..];
+            assert!(
+                ALLOWED.iter().any(|h| rest.trim_start().starts_with(h)),
+                "{} uses triple-stash at byte {i}",
+                file.display()
+            );
+        }
+        assert!(
+            !text.contains("{{&"),
+            "{} uses the unescaped {{{{& form",
+            file.display()
+        );
+    }
+}
+
+fn all_templates(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(all_templates(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn templates_can_be_overridden_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("partials")).unwrap();
+    std::fs::write(
+        dir.path().join("partials/method.hbs"),
+        "<section id=\"method\"><h2>Our own method {{method.as_of}}</h2></section>",
+    )
+    .unwrap();
+    let opts = RenderOptions {
+        templates: Some(dir.path().to_path_buf()),
+        ..RenderOptions::default()
+    };
+    let html = render::html::render(&fixture(), &opts).unwrap();
+    assert!(html.contains("Our own method 2026-10-01"));
+    assert!(
+        html.contains("<section id=\"summary\""),
+        "other templates stay built-in"
+    );
+
+    std::fs::write(dir.path().join("partials/method.hbs"), "{{#if}}").unwrap();
+    let err = render::html::render(&fixture(), &opts).unwrap_err();
+    assert!(err.to_string().contains("method.hbs"), "{err}");
+}
+
+#[test]
+fn large_reports_stay_bounded() {
+    let report = render::sample::synthetic(2_000, 27);
+    let opts = RenderOptions::default();
+    let html = render::html::render(&report, &opts).unwrap();
+    // Findings are capped per control; every account is listed once in the paged list.
+    let finding_rows = html.matches("<td class=\"st-fail\">").count()
+        + html.matches("<td class=\"st-error\">").count();
+    assert!(
+        finding_rows <= 27 * opts.findings_per_control,
+        "{finding_rows} finding rows"
+    );
+    assert!(html.contains("more accounts: see action-plan.csv"));
+    assert_eq!(html.matches("<details>\n<summary>Accounts ").count(), 4);
+}
+
+#[test]
+fn sarif_golden_and_shape() {
+    let r = fixture();
+    let text = render::sarif::render(&r).unwrap();
+    golden("fixture.sarif", &text);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        r.checks.len()
+    );
+    let problems = r.results.iter().filter(|x| x.status.is_problem()).count();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), problems);
+    let leaver = results.iter().find(|x| x["ruleId"] == "LEAV-01").unwrap();
+    let loc = &leaver["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "inventory.yaml");
+    assert_eq!(loc["region"]["startLine"], 42);
+    assert_eq!(
+        leaver["partialFingerprints"]["palisade/v1"],
+        "LEAV-01/wm-x-main"
+    );
+}
+
+#[test]
+fn junit_golden_and_counts() {
+    let r = fixture();
+    let text = render::junit::render(&r).unwrap();
+    golden("fixture.junit.xml", &text);
+    assert_eq!(text.matches("<testcase ").count(), r.results.len());
+    let count = |s: Status| r.results.iter().filter(|x| x.status == s).count();
+    assert_eq!(text.matches("<failure").count(), count(Status::Fail));
+    assert_eq!(text.matches("<error").count(), count(Status::Error));
+    assert_eq!(
+        text.matches("<skipped").count(),
+        count(Status::Skipped) + count(Status::Waived)
+    );
+    assert!(!text.contains("<script>"));
+}
+
+#[test]
+fn markdown_golden_and_escaping() {
+    let text = render::markdown::render(&fixture(), &RenderOptions::default());
+    golden("fixture.md", &text);
+    assert!(text.contains("### Regressions (1)"));
+    for h in HOSTILE {
+        assert!(!text.contains(h), "unescaped {h:?}");
+    }
+}
+
+#[test]
+fn action_plan_lists_each_problem_once() {
+    let r = fixture();
+    let bytes = render::action_plan::render(&r).unwrap();
+    let mut rd = csv::Reader::from_reader(bytes.as_slice());
+    assert_eq!(
+        rd.headers().unwrap(),
+        &csv::StringRecord::from(render::action_plan::HEADER.to_vec())
+    );
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.len(),
+        r.results.iter().filter(|x| x.status.is_problem()).count()
+    );
+    let leaver = rows.iter().find(|x| &x[0] == "LEAV-01").unwrap();
+    assert_eq!(&leaver[3], "Priya Shah");
+    assert_eq!(&leaver[6], "");
+    assert_eq!(&leaver[7], "");
+}
+
+#[test]
+fn baseline_marks_changes_and_regressions() {
+    let r = fixture();
+    let change = |c: &str, a: &str| {
+        r.results
+            .iter()
+            .find(|x| x.check_id == c && x.account_id == a)
+            .unwrap()
+            .change
+    };
+    assert_eq!(change("AUTH-03", "wm-ig-north"), Some(Change::Regressed));
+    assert_eq!(change("AUTH-01", "wm-x-main"), Some(Change::Fixed));
+    assert_eq!(change("AUTH-01", "wm-fb-main"), Some(Change::Unchanged));
+    assert_eq!(r.regressions.len(), 1);
+    assert_eq!(r.summary.baseline_score, Some(64.3));
+    assert!(is_regression_failure(&r));
+
+    // Same results: nothing regressed.
+    let mut same = load("current.json");
+    apply_baseline(&mut same, &load("current.json"));
+    assert!(same.regressions.is_empty());
+    assert!(!is_regression_failure(&same));
+
+    // A new account failing at medium is not a regression; at critical it is.
+    let mut with_new = load("current.json");
+    let mut old = load("current.json");
+    old.results.retain(|x| x.account_id != "wm-ig-north");
+    apply_baseline(&mut with_new, &old);
+    assert!(with_new.regressions.is_empty());
+    assert!(
+        is_regression_failure(&with_new),
+        "wm-ig-north is new and errors on AUTH-01 (critical)"
+    );
+    let mut mild = load("current.json");
+    mild.results
+        .retain(|x| x.account_id != "wm-ig-north" || x.severity.weight() < 5);
+    apply_baseline(&mut mild, &old);
+    assert!(!is_regression_failure(&mild));
+}
+
+#[test]
+fn results_schema_is_checked() {
+    let err = |text: &str| baseline::parse_results(text.as_bytes(), "old.json").unwrap_err();
+    let newer = err(r#"{"schema_version": 2}"#);
+    assert_eq!(newer.exit_code(), 2);
+    assert!(
+        format!("{newer:?}").contains("newer than this palisade understands"),
+        "{newer:?}"
+    );
+    assert!(format!("{:?}", err("{}")).contains("`schema_version` is missing"));
+    assert!(format!("{:?}", err("not json")).contains("invalid JSON"));
+    assert!(format!("{:?}", err("[1]")).contains("expected a JSON object"));
+    assert!(format!("{:?}", err(r#"{"schema_version": 1}"#)).contains("does not match"));
+    assert!(format!("{:?}", err(r#"{"schema_version": "1"}"#)).contains("must be 1"));
+    assert!(format!("{:?}", err(r#"{"schema_version": 1}"#)).contains("BadResults"));
+}
+
+#[test]
+fn diff_reports_regressions_fixes_and_accounts() {
+    let d = baseline::diff(&load("baseline.json"), &load("current.json"));
+    assert_eq!(d.regressions.len(), 1);
+    assert!(d
+        .fixes
+        .iter()
+        .any(|f| f.check_id == "AUTH-01" && f.account_id == "wm-x-main"));
+    assert_eq!(d.removed_accounts, vec!["wm-yt-old".to_string()]);
+    assert!(d.new_accounts.is_empty());
+    assert_eq!(d.score_change, Some(-9.1));
+    assert!(d.regression_failure);
+    let text = baseline::render_text(&d);
+    assert!(
+        text.contains("regressions: 1") && text.contains("- wm-yt-old"),
+        "{text}"
+    );
+    assert!(baseline::render_markdown(&d).contains("### Regressions (1)"));
+}
+
+#[test]
+fn redaction_is_consistent_and_complete() {
+    let mut r = fixture();
+    let counts = palisade::redact::redact(&mut r);
+    let json = serde_json::to_string(&r).unwrap();
+    for secret in [
+        "Priya Shah",
+        "Tom Hughes",
+        "Gareth Jones",
+        "Aisha Bello",
+        "priya.shah@",
+        "tom.hughes@",
+        "gareth.jones@",
+    ] {
+        assert!(!json.contains(secret), "{secret} left after redaction");
+    }
+    assert!(counts.people >= 4 && counts.emails == 3, "{counts:?}");
+    // The same person gets the same pseudonym in evidence, message and account owner.
+    let leaver = r
+        .results
+        .iter()
+        .find(|x| x.check_id == "LEAV-01" && x.account_id == "wm-x-main")
+        .unwrap();
+    let person = leaver.evidence["person"].as_str().unwrap().to_string();
+    assert!(person.starts_with("Person "));
+    assert!(leaver.message.starts_with(&person), "{}", leaver.message);
+    let owner = r
+        .accounts
+        .iter()
+        .find(|a| a.id == "wm-x-main")
+        .unwrap()
+        .owner
+        .clone()
+        .unwrap();
+    let north = r
+        .accounts
+        .iter()
+        .find(|a| a.id == "wm-ig-north")
+        .unwrap()
+        .owner
+        .clone()
+        .unwrap();
+    assert_eq!(owner, north, "Priya Shah owns both");
+    // Domains are kept: they are the finding.
+    assert!(json.contains("@gmail.com") && json.contains("@outlook.com"));
+    let html = render::html::render(
+        &r,
+        &RenderOptions {
+            redacted: true,
+            ..RenderOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(!html.contains("Priya Shah") && html.contains("have been masked"));
+}
+
+#[test]
+fn report_command_writes_files_and_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = Ui {
+        color: false,
+        quiet: true,
+    };
+    let file = dir.path().join("out.html");
+    let args = cli::report::Args {
+        results: data("current.json"),
+        format: vec![Format::Html],
+        output: Some(file.clone()),
+        out: None,
+        templates: None,
+        redact: true,
+        baseline: Some(data("baseline.json")),
+    };
+    assert_eq!(cli::report::run(&args, &ui).unwrap(), Exit::Clean);
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(html.contains("Worse than the last audit") && !html.contains("Tom Hughes"));
+
+    let out = dir.path().join("all");
+    let args = cli::report::Args {
+        output: None,
+        out: Some(out.clone()),
+        format: Format::ALL.to_vec(),
+        redact: false,
+        ..args
+    };
+    cli::report::run(&args, &ui).unwrap();
+    for f in Format::ALL {
+        assert!(
+            out.join(f.file_name()).is_file(),
+            "{} missing",
+            f.file_name()
+        );
+    }
+    // results.json written by `report` reads back.
+    baseline::load_results(&out.join("results.json")).unwrap();
+
+    let bad = cli::report::Args {
+        output: Some(file),
+        out: None,
+        ..args.clone()
+    };
+    assert_eq!(cli::report::run(&bad, &ui).unwrap_err().exit_code(), 2);
+    let newer = dir.path().join("newer.json");
+    std::fs::write(&newer, r#"{"schema_version": 9}"#).unwrap();
+    let bad = cli::report::Args {
+        results: newer,
+        ..args
+    };
+    assert_eq!(cli::report::run(&bad, &ui).unwrap_err().exit_code(), 2);
+}
+
+#[test]
+fn diff_command_exits_one_on_regression() {
+    let ui = Ui {
+        color: false,
+        quiet: true,
+    };
+    let args = cli::diff::Args {
+        old: data("baseline.json"),
+        new: data("current.json"),
+        format: cli::diff::DiffFormat::Json,
+    };
+    assert_eq!(cli::diff::run(&args, &ui).unwrap(), Exit::Findings);
+    let args = cli::diff::Args {
+        old: data("current.json"),
+        new: data("current.json"),
+        format: cli::diff::DiffFormat::Text,
+    };
+    assert_eq!(cli::diff::run(&args, &ui).unwrap(), Exit::Clean);
+}
+
+#[test]
+fn html_renderer_is_reusable_and_deterministic() {
+    let r = html::HtmlRenderer::new(None).unwrap();
+    let a = r.render(&fixture(), &RenderOptions::default()).unwrap();
+    let b = r.render(&fixture(), &RenderOptions::default()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn ten_thousand_accounts_render_to_a_usable_file() {
+    let report = render::sample::synthetic(10_000, 27);
+    let html = render::html::render(&report, &RenderOptions::default()).unwrap();
+    println!("10,000 accounts × 27 checks: {} bytes of HTML", html.len());
+    assert!(html.len() < 8_000_000, "{} bytes", html.len());
+    assert!(html.contains("2000 of 10000 accounts are listed"));
+}
