@@ -11,8 +11,10 @@ use crate::engine::{runner, Context};
 use crate::error::{Code, Diagnostic, Error};
 use crate::model::load::{self, Inputs};
 use crate::model::results::{Report, Status};
+use crate::model::{AccountStatus, Platform};
 use crate::model::{Inventory, Severity};
 use crate::render;
+use crate::{baseline, impersonation, online, redact, vault};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -24,21 +26,7 @@ pub enum FailOn {
     Never,
 }
 
-/// Output formats of `--format` and the fixed file name each is written to under `--out`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-impl Format {
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Format::Text => "report.txt",
-            Format::Json => "results.json",
-        }
-    }
-}
+pub use crate::render::Format;
 
 #[derive(Debug, clap::Args)]
 #[group(id = "audit_args")]
@@ -62,6 +50,45 @@ pub struct Args {
     /// Exit 1 when a failed or errored result is at or above this severity (or on a regression)
     #[arg(long, value_enum, default_value = "high", value_name = "LEVEL")]
     pub fail_on: FailOn,
+    /// results.json of an earlier audit: mark new, fixed, regressed and unchanged results
+    #[arg(long, value_name = "FILE.json")]
+    pub baseline: Option<PathBuf>,
+    /// Mask e-mail addresses and person names (consistent pseudonyms) for wider circulation
+    #[arg(long)]
+    pub redact: bool,
+    /// The organisation's own report templates (files replace the built-in ones of the same name)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Candidate accounts for the impersonation search (CSV: platform,handle,...); repeatable
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Vec<PathBuf>,
+    /// Password vault export (Bitwarden JSON, KeePass KDBX 4, or CSV) for AUTH-07/08/09
+    #[arg(long, value_name = "FILE")]
+    pub vault: Option<PathBuf>,
+    /// KeePass key file
+    #[arg(long, value_name = "FILE")]
+    pub vault_key_file: Option<PathBuf>,
+    /// Offline Pwned Passwords corpus (SHA-1 ordered by hash, HASH:COUNT lines)
+    #[arg(long, value_name = "FILE")]
+    pub pwned_file: Option<PathBuf>,
+    /// Use the network: platform APIs, the published accounts page, breach look-ups (off by default)
+    #[arg(long)]
+    pub online: bool,
+    /// Ignore the on-disk cache of earlier network answers
+    #[arg(long)]
+    pub refresh: bool,
+    /// Bluesky AppView base URL
+    #[arg(long, env = "PALISADE_BLUESKY_API", value_name = "URL")]
+    pub bluesky_api: Option<String>,
+    /// Mastodon base URL used instead of https://{instance}
+    #[arg(long, env = "PALISADE_MASTODON_API", value_name = "URL")]
+    pub mastodon_api: Option<String>,
+    /// Pwned Passwords base URL
+    #[arg(long, env = "PALISADE_PWNED_API", value_name = "URL")]
+    pub pwned_api: Option<String>,
+    /// Directory of the network cache (default ~/.cache/palisade)
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// `policy.severity_overrides` may only name checks that exist.
@@ -109,7 +136,7 @@ pub fn reaches(report: &Report, level: FailOn) -> bool {
 }
 
 /// Runs the audit proper (shared by `audit` and the tests).
-pub fn audit(args: &Args) -> crate::Result<Report> {
+pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
     let registry = Registry::load(&args.input.checks_dir)?;
     let inv = load::load(&Inputs {
         inventory: &args.input.inventory,
@@ -119,14 +146,127 @@ pub fn audit(args: &Args) -> crate::Result<Report> {
     })?;
     check_overrides(&inv, &registry)?;
     let as_of = args.as_of.unwrap_or_else(super::today);
-    let ctx = Context::new(&inv, as_of);
-    Ok(runner::run(&registry, &ctx))
+    let mut ctx = Context::new(&inv, as_of);
+
+    if let Some(path) = &args.vault {
+        let opts = vault::VaultOptions {
+            key_file: args.vault_key_file.clone(),
+            ..Default::default()
+        };
+        let v = vault::load_vault(path, &opts)?;
+        // An offline corpus wins over the network: nothing about a password leaves the machine.
+        let source = match (&args.pwned_file, args.online) {
+            (Some(f), _) => vault::BreachSource::Offline(f.clone()),
+            (None, true) => vault::BreachSource::online(args.pwned_api.as_deref()),
+            (None, false) => vault::BreachSource::None,
+        };
+        source.validate()?;
+        ctx.credentials = Some(vault::assess(&inv, &v, source));
+    }
+
+    let mut sources = Vec::new();
+    let mut defensive = Vec::new();
+    let mut online_candidates = Vec::new();
+    if args.online {
+        let mut cfg = online::OnlineConfig::from_env();
+        if let Some(u) = &args.bluesky_api {
+            cfg.bluesky_api = u.clone();
+        }
+        if let Some(u) = &args.mastodon_api {
+            cfg.mastodon_api = Some(u.clone());
+        }
+        if let Some(d) = &args.cache_dir {
+            cfg.cache_dir = Some(d.clone());
+        }
+        cfg.refresh = args.refresh;
+        let probes: Vec<(String, Platform, Vec<String>)> = inv
+            .accounts
+            .iter()
+            .filter(|a| {
+                matches!(a.platform, Platform::Bluesky | Platform::Mastodon)
+                    && a.status != AccountStatus::Closed
+            })
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    a.platform,
+                    impersonation::lookalikes(&a.handle, a.platform)
+                        .into_iter()
+                        .map(|l| l.handle)
+                        .collect(),
+                )
+            })
+            .collect();
+        let evidence = online::gather_blocking(&inv, &cfg, &probes);
+        sources = evidence.sources.clone();
+        defensive = evidence.defensive_strings();
+        online_candidates = evidence.candidates.clone();
+        ctx.online = Some(evidence);
+        if let Some(h) = vault::hibp::HibpConfig::from_env() {
+            ctx.email_breaches = Some(vault::hibp::check_email_breaches(&inv, &h));
+        }
+    }
+
+    if !args.candidates.is_empty() || args.online {
+        let mut search = impersonation::Search::new(&inv, None);
+        let mut bad = Vec::new();
+        for f in &args.candidates {
+            match search.scan_csv(f, !quiet) {
+                Ok(stats) => bad.extend(stats.bad_rows),
+                Err(mut d) => bad.append(&mut d),
+            }
+        }
+        if !bad.is_empty() {
+            return Err(Error::Input(bad));
+        }
+        for c in &online_candidates {
+            search.consider(&impersonation::Candidate {
+                platform: c.platform,
+                handle: c.handle.clone(),
+                display_name: c.display_name.clone(),
+                bio: c.bio.clone(),
+                url: c.url.clone(),
+                followers: None,
+                created_on: None,
+                source: c.source_url.clone(),
+            });
+        }
+        ctx.suspects = Some(search.finish());
+    }
+
+    let mut report = runner::run(&registry, &ctx);
+    report.impersonation = ctx.suspects.clone().unwrap_or_default();
+    report.sources = sources;
+    report.defensive_registrations = defensive;
+    report.meta.online = args.online;
+    if let Some(b) = &args.baseline {
+        let old = baseline::load_results(b)?;
+        baseline::apply_baseline(&mut report, &old);
+        let known: std::collections::BTreeSet<(String, String)> = old
+            .impersonation
+            .iter()
+            .map(|s| (s.platform.clone(), s.candidate.to_lowercase()))
+            .collect();
+        for s in &mut report.impersonation {
+            s.new = !known.contains(&(s.platform.clone(), s.candidate.to_lowercase()));
+        }
+        report.meta.baseline = Some(b.display().to_string());
+    }
+    if args.redact {
+        redact::redact(&mut report);
+    }
+    Ok(report)
 }
 
-pub fn render(report: &Report, format: Format, ui: &Ui) -> String {
+pub fn render(
+    report: &Report,
+    format: Format,
+    ui: &Ui,
+    opts: &render::RenderOptions,
+) -> crate::Result<Vec<u8>> {
     match format {
-        Format::Text => render::text::render(report, ui.color),
-        Format::Json => render::json::render(report),
+        Format::Text => Ok(render::text::render(report, ui.color).into_bytes()),
+        other => render::render(report, other, opts),
     }
 }
 
@@ -139,31 +279,36 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             "several formats need --out DIR (each is written to its own file)".into(),
         ));
     }
-    if args.fail_on == FailOn::Regression {
+    if args.fail_on == FailOn::Regression && args.baseline.is_none() {
         return Err(Error::Usage(
             "--fail-on regression needs --baseline FILE.json".into(),
         ));
     }
-    let report = audit(args)?;
+    let report = audit(args, ui.quiet)?;
+    let opts = render::RenderOptions {
+        templates: args.templates.clone(),
+        redacted: args.redact,
+        ..Default::default()
+    };
     match &args.out {
         None => {
             if !ui.quiet || formats != [Format::Text] {
                 if let Some(f) = formats.first() {
-                    ui.print(&render(&report, *f, ui));
+                    let bytes = render(&report, *f, ui, &opts)?;
+                    let mut out = std::io::stdout().lock();
+                    let _ = std::io::Write::write_all(&mut out, &bytes);
                 }
             }
         }
         Some(dir) => {
+            let plain = Ui {
+                color: false,
+                quiet: ui.quiet,
+            };
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
             for f in &formats {
-                let plain = Ui {
-                    color: false,
-                    quiet: ui.quiet,
-                };
-                render::write_atomically(
-                    dir,
-                    f.file_name(),
-                    render(&report, *f, &plain).as_bytes(),
-                )?;
+                render::write_atomically(dir, f.file_name(), &render(&report, *f, &plain, &opts)?)?;
             }
             if !ui.quiet {
                 ui.print(&render::text::render(&report, ui.color));
@@ -176,9 +321,9 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             }
         }
     }
-    Ok(if reaches(&report, args.fail_on) {
-        Exit::Findings
-    } else {
-        Exit::Clean
-    })
+    let failing = match args.fail_on {
+        FailOn::Regression => baseline::is_regression_failure(&report),
+        level => reaches(&report, level),
+    };
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
 }

@@ -3,7 +3,9 @@
 pub mod audit;
 pub mod checks;
 pub mod diff;
+pub mod impersonation;
 pub mod init;
+pub mod lookalikes;
 pub mod report;
 pub mod validate;
 
@@ -67,6 +69,14 @@ pub enum Command {
     Checks(checks::Args),
     /// Write a commented starter inventory
     Init(init::Args),
+    /// The impersonation search alone
+    Impersonation(impersonation::Args),
+    /// The look-alike handles an attacker would register for one handle
+    Lookalikes(lookalikes::Args),
+    /// Re-render saved results (results.json) in any format
+    Report(report::Args),
+    /// Regressions, fixes, new and removed accounts between two results.json files
+    Diff(diff::Args),
 }
 
 pub fn run(cli: Cli, ui: &Ui) -> crate::Result<Exit> {
@@ -75,6 +85,10 @@ pub fn run(cli: Cli, ui: &Ui) -> crate::Result<Exit> {
         Command::Validate(a) => validate::run(&a, ui),
         Command::Checks(a) => checks::run(&a, ui),
         Command::Init(a) => init::run(&a, ui),
+        Command::Impersonation(a) => impersonation::run(&a, ui),
+        Command::Lookalikes(a) => lookalikes::run(&a, ui),
+        Command::Report(a) => report::run(&a, ui),
+        Command::Diff(a) => diff::run(&a, ui),
     }
 }
 

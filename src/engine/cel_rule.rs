@@ -58,12 +58,7 @@ pub fn is_org_email(inv: &Inventory, email: &str) -> bool {
         return false;
     };
     let domain = domain.to_ascii_lowercase();
-    if inv
-        .policy
-        .personal_email_domains
-        .iter()
-        .any(|d| *d == domain)
-    {
+    if inv.policy.personal_email_domains.contains(&domain) {
         return false;
     }
     inv.organisation

@@ -15,6 +15,8 @@ use crate::error::{Code, Diagnostic, Error};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/checks");
 
+// Checks are built once per run, a few dozen of them: boxing the rule would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Compiledlogic {
     Rule {
         fail_when: Compiled,

@@ -218,9 +218,8 @@ fn parse_with(
         );
         return Err(cx.diags);
     }
-    match top.require(&mut cx, "organisation", "the inventory") {
-        Some(n) => inv.organisation = organisation(&mut cx, n),
-        None => {}
+    if let Some(n) = top.require(&mut cx, "organisation", "the inventory") {
+        inv.organisation = organisation(&mut cx, n);
     }
     if let Some(n) = top.get("policy") {
         inv.policy = policy(&mut cx, n, Policy::default());
@@ -863,7 +862,7 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
             let Some(idn) = field(item, "id") else {
                 continue;
             };
-            let Some(id) = scalar(&idn) else { continue };
+            let Some(id) = scalar(idn) else { continue };
             if let Some(first) = seen.get(&id) {
                 cx.error(
                     idn.loc,
@@ -899,7 +898,7 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
     };
     for acc in section("accounts") {
         if let Some(o) = field(acc, "owner") {
-            check_ref(cx, &o, "owner");
+            check_ref(cx, o, "owner");
         }
         if let Some(Node {
             kind: Kind::Seq(items),
@@ -908,13 +907,13 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
         {
             for it in items {
                 if let Some(p) = field(it, "person") {
-                    check_ref(cx, &p, "access person");
+                    check_ref(cx, p, "access person");
                 }
             }
         }
         if let Some(att) = field(acc, "attestation") {
-            if let Some(by) = field(&att, "by") {
-                check_ref(cx, &by, "attestation by");
+            if let Some(by) = field(att, "by") {
+                check_ref(cx, by, "attestation by");
             }
         }
     }

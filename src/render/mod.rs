@@ -250,6 +250,21 @@ pub(crate) fn score_text(score: Option<f64>) -> String {
     }
 }
 
+/// Writes one file atomically wherever it goes (e.g. `init`, `report -o FILE`).
+pub fn write_file_atomically(target: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    write_atomically(&dir, name, bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,19 +303,4 @@ mod tests {
         assert_eq!(reveal_controls("ab\u{202E}cd"), "ab[U+202E]cd");
         assert_eq!(reveal_controls("plain"), "plain");
     }
-}
-
-/// Writes one file atomically wherever it goes (e.g. `init`, `report -o FILE`).
-pub fn write_file_atomically(target: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    write_atomically(&dir, name, bytes)
 }

@@ -1,0 +1,49 @@
+//! `palisade lookalikes HANDLE --platform P`: the look-alike handles an attacker would register
+//! (like dnstwist for domains), by class, valid for the platform.
+
+use super::{Exit, Ui};
+use crate::impersonation;
+use crate::model::{handles, Platform};
+use crate::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The official handle
+    pub handle: String,
+    /// The platform whose alphabet and length limit apply
+    #[arg(long, default_value = "x", value_parser = parse_platform)]
+    pub platform: Platform,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_platform(s: &str) -> Result<Platform, String> {
+    Platform::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a platform ({})", Platform::ALL.join(", ")))
+}
+
+pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
+    let handle = args.handle.trim().trim_start_matches('@');
+    if let Some(rule) = handles::check(args.platform, handle) {
+        return Err(Error::Usage(format!(
+            "`{handle}` cannot exist on {}: {rule}",
+            args.platform
+        )));
+    }
+    let items = impersonation::lookalikes(handle, args.platform);
+    if args.json {
+        ui.print(&impersonation::lookalikes::render_json(
+            handle,
+            args.platform,
+            &items,
+        ));
+    } else {
+        ui.print(&impersonation::lookalikes::render_text(
+            handle,
+            args.platform,
+            &items,
+        ));
+    }
+    Ok(Exit::Clean)
+}
