@@ -429,3 +429,48 @@ fn help_is_pinned() {
 fn example_inventory_exists() {
     assert!(Path::new(EXAMPLE).is_file());
 }
+
+/// Issue 6: passwords planted in a vault never appear in any byte palisade writes, in any
+/// format, nor on the terminal.
+#[test]
+fn vault_passwords_never_reach_any_output() {
+    let vault = "tests/data/vault/bitwarden.json";
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(vault).expect("read")).expect("json");
+    let passwords: Vec<String> = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["login"]["password"].as_str().map(str::to_owned))
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert!(passwords.len() >= 3);
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path().to_str().expect("utf8");
+    let (code, out, err) = stdout_of(&[
+        "audit",
+        EXAMPLE,
+        "--as-of",
+        "2026-10-01",
+        "--vault",
+        vault,
+        "--format",
+        "html,json,sarif,junit,markdown,text,csv",
+        "--out",
+        d,
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let results = std::fs::read_to_string(dir.path().join("results.json")).expect("results");
+    assert!(results.contains("\"AUTH-07\""), "the vault was used");
+    let mut written = out + &err;
+    for e in std::fs::read_dir(dir.path()).expect("dir") {
+        let p = e.expect("entry").path();
+        written.push_str(&String::from_utf8_lossy(&std::fs::read(&p).expect("read")));
+    }
+    for p in &passwords {
+        assert!(
+            !written.contains(p.as_str()),
+            "a planted password leaked into the outputs"
+        );
+    }
+}
