@@ -126,16 +126,7 @@ impl Bluesky {
             .await?;
         let meta = Meta::from(&fetched);
         let json = fetched.json(&self.host)?;
-        if !fetched.ok() {
-            let message = json
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("bad request");
-            return Err(FetchError::malformed(
-                &self.host,
-                format!("getProfiles refused: {message}"),
-            ));
-        }
+        self.refused(fetched.ok(), &json, "getProfiles")?;
         Ok((self.profiles(&json, "profiles")?, meta))
     }
 
@@ -146,17 +137,23 @@ impl Bluesky {
             .await?;
         let meta = Meta::from(&fetched);
         let json = fetched.json(&self.host)?;
-        if !fetched.ok() {
-            let message = json
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("bad request");
-            return Err(FetchError::malformed(
-                &self.host,
-                format!("searchActors refused: {message}"),
-            ));
-        }
+        self.refused(fetched.ok(), &json, "searchActors")?;
         Ok((self.profiles(&json, "actors")?, meta))
+    }
+
+    /// An XRPC error answer carries its reason in `message`; both list calls report it alike.
+    fn refused(&self, ok: bool, json: &Value, op: &str) -> Result<(), FetchError> {
+        if ok {
+            return Ok(());
+        }
+        let message = json
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("bad request");
+        Err(FetchError::malformed(
+            &self.host,
+            format!("{op} refused: {message}"),
+        ))
     }
 
     fn profiles(&self, json: &Value, key: &str) -> Result<Vec<Profile>, FetchError> {
