@@ -1,8 +1,6 @@
 //! `palisade impersonation INVENTORY [--candidates FILE]... [--online]`: the impersonation
 //! search alone, as text or JSON (the `impersonation` array of results.json).
 
-use std::path::PathBuf;
-
 use super::{Exit, Ui};
 use crate::model::results::Suspect;
 
@@ -14,6 +12,11 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
+    if args.audit.candidates.is_empty() && !args.audit.online {
+        return Err(crate::Error::Usage(
+            "nothing to search: give --candidates FILE (repeatable) or --online".into(),
+        ));
+    }
     let report = super::audit::audit(&args.audit, ui.quiet)?;
     let flagged: Vec<&Suspect> = report
         .impersonation
@@ -67,7 +70,6 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         }
         ui.print(&o);
     }
-    let _: Option<PathBuf> = None;
     Ok(if flagged.is_empty() {
         Exit::Clean
     } else {
