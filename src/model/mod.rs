@@ -10,3 +10,4 @@ pub mod handles;
 pub mod load;
 pub mod reader;
 pub mod yaml;
+pub mod yaml_fast;

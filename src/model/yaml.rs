@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 use super::inventory::Loc;
 use crate::error::{Code, Diagnostic};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub loc: Loc,
     /// Byte range of the node in the source, when known (for echoing what the user wrote).
@@ -17,7 +17,7 @@ pub struct Node {
     pub kind: Kind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     Null,
     Bool(bool),
@@ -207,6 +207,14 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             kind: Kind::Null,
         });
     }
+    if let Some(node) = super::yaml_fast::parse(text) {
+        return Ok(node);
+    }
+    parse_slow(file, text)
+}
+
+/// Reads the document with `serde-saphyr`: every YAML feature, and the authoritative errors.
+pub fn parse_slow(file: &str, text: &str) -> Result<Node, Diagnostic> {
     serde_saphyr::from_str_with_options::<Node>(text, options()).map_err(|e| {
         let (line, column) = e
             .location()
