@@ -158,3 +158,63 @@ pub fn eval_string(p: &Compiled, cx: &CelContext) -> Result<String, String> {
         Err(e) => Err(format!("`{}` could not be evaluated: {e}", p.source)),
     }
 }
+
+/// The top-level account fields that `programs` read (`account.security`, `has(account.x)`), or
+/// `None` when one of them uses `account` as a whole. The runner hands CEL only these fields:
+/// converting every account's access lists, apps and sessions for rules that never read them
+/// was most of the engine's time.
+pub fn account_fields<'p>(
+    programs: impl IntoIterator<Item = &'p Compiled>,
+) -> Option<std::collections::BTreeSet<String>> {
+    let mut fields = std::collections::BTreeSet::new();
+    for p in programs {
+        if !collect_fields(p.program.expression(), &mut fields) {
+            return None;
+        }
+    }
+    Some(fields)
+}
+
+/// Adds the fields of `account` that `e` selects; false if `e` uses `account` otherwise.
+fn collect_fields(e: &cel::IdedExpr, fields: &mut std::collections::BTreeSet<String>) -> bool {
+    use cel::common::ast::{EntryExpr, Expr};
+    match &e.expr {
+        Expr::Select(s) => match &s.operand.expr {
+            Expr::Ident(name) if name == "account" => {
+                fields.insert(s.field.clone());
+                true
+            }
+            _ => collect_fields(&s.operand, fields),
+        },
+        Expr::Ident(name) => name != "account",
+        Expr::Call(c) => {
+            c.target
+                .as_deref()
+                .is_none_or(|t| collect_fields(t, fields))
+                && c.args.iter().all(|a| collect_fields(a, fields))
+        }
+        Expr::Comprehension(c) => [
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ]
+        .into_iter()
+        .all(|x| collect_fields(x, fields)),
+        Expr::List(l) => l.elements.iter().all(|x| collect_fields(x, fields)),
+        Expr::Map(m) => m.entries.iter().all(|x| match &x.expr {
+            EntryExpr::MapEntry(me) => {
+                collect_fields(&me.key, fields) && collect_fields(&me.value, fields)
+            }
+            EntryExpr::StructField(f) => collect_fields(&f.value, fields),
+        }),
+        Expr::Struct(st) => st.entries.iter().all(|x| match &x.expr {
+            EntryExpr::MapEntry(me) => {
+                collect_fields(&me.key, fields) && collect_fields(&me.value, fields)
+            }
+            EntryExpr::StructField(f) => collect_fields(&f.value, fields),
+        }),
+        Expr::Literal(_) | Expr::Unspecified => true,
+    }
+}

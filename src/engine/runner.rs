@@ -41,7 +41,7 @@ fn rule_outcome(check: &Check, view: &Value, cx: &cel::Context) -> Outcome {
     let super::definition::Logic::Rule(rule) = &check.def.logic else {
         return Outcome::error("internal: not a rule");
     };
-    let mut evidence = serde_json::Map::new();
+    let mut evidence = serde_json::Map::with_capacity(rule.requires.len());
     for path in &rule.requires {
         match cel_rule::lookup(view, path) {
             None => {
@@ -96,16 +96,139 @@ fn not_applicable(check: &Check) -> Outcome {
     )
 }
 
-/// Runs the catalogue and returns the raw results (status before waivers, default severity).
-fn run_checks(registry: &Registry, ctx: &Context) -> Vec<(usize, String, Outcome)> {
-    let mut out = Vec::new();
-    let needs_cel = registry
+/// Whom a result is about: an account (by index in the inventory) or the organisation.
+#[derive(Clone, Copy)]
+enum Subject {
+    Account(usize),
+    Organisation,
+}
+
+/// Below this many accounts a second thread costs more than it saves.
+const ACCOUNTS_PER_THREAD: usize = 500;
+
+/// Runs the catalogue: results (status before waivers) in inventory order, with whom each is
+/// about. Accounts are independent, so large inventories are split across threads; the order
+/// of the output does not depend on the split.
+fn run_checks(
+    registry: &Registry,
+    ctx: &Context,
+    severities: &[Severity],
+) -> (Vec<CheckResult>, Vec<Subject>) {
+    let accounts = &ctx.inventory.accounts;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8)
+        .min(accounts.len() / ACCOUNTS_PER_THREAD)
+        .max(1);
+    let chunk = accounts.len().div_ceil(threads).max(1);
+    let per_account = registry
         .checks
         .iter()
-        .any(|c| matches!(c.logic, Compiledlogic::Rule { .. }) || c.applies_when.is_some());
+        .filter(|c| c.def.scope == Scope::Account)
+        .count();
+    // The first part is allocated for every result, so the others are appended without a copy.
+    let total = accounts.len() * per_account + registry.checks.len();
+    let (mut results, mut subjects) = if threads == 1 {
+        run_accounts(registry, ctx, severities, 0, accounts, total)
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = accounts
+                .chunks(chunk)
+                .enumerate()
+                .map(|(n, part)| {
+                    let capacity = if n == 0 {
+                        total
+                    } else {
+                        part.len() * per_account
+                    };
+                    scope.spawn(move || {
+                        run_accounts(registry, ctx, severities, n * chunk, part, capacity)
+                    })
+                })
+                .collect();
+            let mut parts = Vec::new();
+            for h in handles {
+                match h.join() {
+                    Ok(part) => parts.push(part),
+                    // A panicking check is a bug: let it reach main's handler as one.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            let mut parts = parts.into_iter();
+            let (mut results, mut subjects) = parts.next().unwrap_or_default();
+            for (r, s) in parts {
+                results.extend(r);
+                subjects.extend(s);
+            }
+            (results, subjects)
+        })
+    };
+    for (i, check) in registry.checks.iter().enumerate() {
+        if check.def.scope != Scope::Organisation {
+            continue;
+        }
+        let outcome = match &check.logic {
+            Compiledlogic::Native(Native::Organisation(f)) => f(ctx),
+            _ => Outcome::error("an organisation-level check must be a native organisation check"),
+        };
+        results.push(result(check, severities[i], ORGANISATION, outcome));
+        subjects.push(Subject::Organisation);
+    }
+    (results, subjects)
+}
+
+fn result(check: &Check, severity: Severity, account_id: &str, outcome: Outcome) -> CheckResult {
+    CheckResult {
+        check_id: check.def.id.clone(),
+        account_id: account_id.to_owned(),
+        status: outcome.status,
+        severity,
+        message: outcome.message,
+        evidence: outcome.evidence,
+        waiver: None,
+        change: None,
+    }
+}
+
+/// Runs the account-scoped checks on `accounts`, the first of which is account number `first`.
+fn run_accounts(
+    registry: &Registry,
+    ctx: &Context,
+    severities: &[Severity],
+    first: usize,
+    accounts: &[Account],
+    capacity: usize,
+) -> (Vec<CheckResult>, Vec<Subject>) {
+    let account_checks: Vec<(usize, &Check)> = registry
+        .checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.def.scope == Scope::Account)
+        .collect();
+    let mut results = Vec::with_capacity(capacity);
+    let mut subjects = Vec::with_capacity(capacity);
+    let needs_cel = account_checks
+        .iter()
+        .any(|(_, c)| matches!(c.logic, Compiledlogic::Rule { .. }) || c.applies_when.is_some());
     let root =
         needs_cel.then(|| cel_rule::root_context(registry.env.clone(), ctx.inventory, ctx.as_of));
-    for account in &ctx.inventory.accounts {
+    let fields = cel_rule::account_fields(account_checks.iter().flat_map(|(_, c)| {
+        let rule: Vec<&cel_rule::Compiled> = match &c.logic {
+            Compiledlogic::Rule {
+                fail_when,
+                message,
+                pass_message,
+            } => [Some(fail_when), Some(message), pass_message.as_ref()]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Compiledlogic::Native(_) => Vec::new(),
+        };
+        rule.into_iter().chain(c.applies_when.as_ref())
+    }));
+    for (n, account) in accounts.iter().enumerate() {
+        let subject = Subject::Account(first + n);
         let closed = account.status == AccountStatus::Closed;
         let mut scope = None;
         let mut view = Value::Null;
@@ -113,14 +236,21 @@ fn run_checks(registry: &Registry, ctx: &Context) -> Vec<(usize, String, Outcome
             if let Some(root) = &root {
                 view = account_view(ctx, account);
                 let mut s = root.new_inner_scope();
-                let _ = s.add_variable("account", cel::to_value(&view).unwrap_or(cel::Value::Null));
+                let value = match (&fields, &view) {
+                    (Some(fields), Value::Object(all)) => {
+                        let read: serde_json::Map<String, Value> = fields
+                            .iter()
+                            .filter_map(|f| all.get(f).map(|v| (f.clone(), v.clone())))
+                            .collect();
+                        cel::to_value(&read)
+                    }
+                    _ => cel::to_value(&view),
+                };
+                let _ = s.add_variable("account", value.unwrap_or(cel::Value::Null));
                 scope = Some(s);
             }
         }
-        for (i, check) in registry.checks.iter().enumerate() {
-            if check.def.scope != Scope::Account {
-                continue;
-            }
+        for &(i, check) in &account_checks {
             let outcome = if closed {
                 Outcome::skip("the account is closed")
             } else {
@@ -145,20 +275,11 @@ fn run_checks(registry: &Registry, ctx: &Context) -> Vec<(usize, String, Outcome
                     },
                 }
             };
-            out.push((i, account.id.clone(), outcome));
+            results.push(result(check, severities[i], &account.id, outcome));
+            subjects.push(subject);
         }
     }
-    for (i, check) in registry.checks.iter().enumerate() {
-        if check.def.scope != Scope::Organisation {
-            continue;
-        }
-        let outcome = match &check.logic {
-            Compiledlogic::Native(Native::Organisation(f)) => f(ctx),
-            _ => Outcome::error("an organisation-level check must be a native organisation check"),
-        };
-        out.push((i, ORGANISATION.to_owned(), outcome));
-    }
-    out
+    (results, subjects)
 }
 
 fn native(n: &Native, ctx: &Context, account: &Account) -> Outcome {
@@ -181,6 +302,40 @@ pub fn account_view(ctx: &Context, account: &Account) -> Value {
         v["listed_on_website"] = Value::String(if listed { "true" } else { "false" }.into());
     }
     v
+}
+
+/// Reorders `items` so that position `p` holds what was at `order[p]`, in place (no second copy
+/// of 350,000 results).
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
+        }
+        // Follow the cycle through `start`: each position takes the item from `order[pos]`.
+        let mut pos = start;
+        loop {
+            done[pos] = true;
+            let from = order[pos];
+            if from == start || done[from] {
+                break;
+            }
+            items.swap(pos, from);
+            pos = from;
+        }
+    }
+}
+
+/// The position of each string in sorted order (equal strings share a rank).
+fn ranks<'s>(items: impl Iterator<Item = &'s str>) -> Vec<u32> {
+    let items: Vec<&str> = items.collect();
+    let mut sorted = items.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    items
+        .iter()
+        .map(|s| u32::try_from(sorted.binary_search(s).unwrap_or(0)).unwrap_or(u32::MAX))
+        .collect()
 }
 
 /// Round to one decimal so scores are stable in JSON.
@@ -220,72 +375,76 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
             .copied()
             .unwrap_or(c.def.severity)
     };
-    let raw = run_checks(registry, ctx);
+    let __t = std::time::Instant::now();
+    let severities: Vec<Severity> = registry.checks.iter().map(severity_of).collect();
+    let (mut results, subjects) = run_checks(registry, ctx, &severities);
 
-    let mut waiver_used = vec![false; inv.waivers.len()];
-    let mut waiver_matched = vec![false; inv.waivers.len()];
-    let mut results: Vec<CheckResult> = Vec::with_capacity(raw.len());
-    for (i, account_id, outcome) in raw {
-        let check = &registry.checks[i];
-        let mut status = outcome.status;
-        let mut waiver = None;
-        for (w_i, w) in inv.waivers.iter().enumerate() {
-            if !w.check.eq_ignore_ascii_case(&check.def.id)
-                || !(w.account == "*" || w.account == account_id)
-            {
-                continue;
-            }
-            waiver_matched[w_i] = true;
-            if status.is_problem() && w.expires_on >= ctx.as_of && waiver.is_none() {
-                waiver_used[w_i] = true;
-                waiver = Some(WaiverApplied {
-                    reason: w.reason.clone(),
-                    approved_by: w.approved_by.clone(),
-                    expires_on: w.expires_on.to_string(),
-                    ticket: w.ticket.clone(),
-                    status_before: status,
-                });
-            }
-        }
-        if waiver.is_some() {
-            status = Status::Waived;
-        }
-        results.push(CheckResult {
-            check_id: check.def.id.clone(),
-            account_id,
-            status,
-            severity: severity_of(check),
-            message: outcome.message,
-            evidence: outcome.evidence,
-            waiver,
-            change: None,
-        });
-    }
-    results.sort_by(|a, b| {
-        (severity_rank(a.severity), &a.check_id, &a.account_id).cmp(&(
-            severity_rank(b.severity),
-            &b.check_id,
-            &b.account_id,
-        ))
-    });
-
-    let family_of: BTreeMap<&str, &str> = registry
+    let mut subject_ids: Vec<&str> = inv.accounts.iter().map(|a| a.id.as_str()).collect();
+    subject_ids.push(ORGANISATION);
+    let subject_index = |s: Subject| match s {
+        Subject::Account(a) => a,
+        Subject::Organisation => inv.accounts.len(),
+    };
+    let check_index: std::collections::HashMap<&str, usize> = registry
         .checks
         .iter()
-        .map(|c| (c.def.id.as_str(), c.def.family.as_str()))
+        .enumerate()
+        .map(|(i, c)| (c.def.id.as_str(), i))
         .collect();
+    let families_list: Vec<&str> = {
+        let mut f: Vec<&str> = registry
+            .checks
+            .iter()
+            .map(|c| c.def.family.as_str())
+            .collect();
+        f.sort_unstable();
+        f.dedup();
+        f
+    };
+    let family_of: Vec<usize> = registry
+        .checks
+        .iter()
+        .map(|c| {
+            families_list
+                .binary_search(&c.def.family.as_str())
+                .unwrap_or(0)
+        })
+        .collect();
+
+    let mut waiver_matched = vec![false; inv.waivers.len()];
     let mut summary = Summary {
         accounts: inv.accounts.len(),
         ..Default::default()
     };
     let mut org = Tally::default();
-    let mut families: BTreeMap<String, Tally> = registry
-        .checks
-        .iter()
-        .map(|c| (c.def.family.clone(), Tally::default()))
-        .collect();
-    let mut per_account: BTreeMap<String, (Tally, BTreeMap<String, Tally>)> = BTreeMap::new();
-    for r in &results {
+    let mut family_tally = vec![Tally::default(); families_list.len()];
+    // Per subject, per family; `None` where the subject had no result in the family.
+    let mut subject_tally: Vec<(Option<Tally>, Vec<Option<Tally>>)> =
+        vec![(None, vec![None; families_list.len()]); subject_ids.len()];
+    let mut check_of = Vec::with_capacity(results.len());
+    for (r, &subject) in results.iter_mut().zip(&subjects) {
+        let i = check_index.get(r.check_id.as_str()).copied().unwrap_or(0);
+        check_of.push(i);
+        for (w_i, w) in inv.waivers.iter().enumerate() {
+            if !w.check.eq_ignore_ascii_case(&r.check_id)
+                || !(w.account == "*" || w.account == r.account_id)
+            {
+                continue;
+            }
+            waiver_matched[w_i] = true;
+            if r.status.is_problem() && w.expires_on >= ctx.as_of && r.waiver.is_none() {
+                r.waiver = Some(Box::new(WaiverApplied {
+                    reason: w.reason.clone(),
+                    approved_by: w.approved_by.clone(),
+                    expires_on: w.expires_on.to_string(),
+                    ticket: w.ticket.clone(),
+                    status_before: r.status,
+                }));
+            }
+        }
+        if r.waiver.is_some() {
+            r.status = Status::Waived;
+        }
         match r.status {
             Status::Pass => summary.pass += 1,
             Status::Fail => summary.fail += 1,
@@ -301,37 +460,65 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
         }
         let w = r.severity.weight();
         org.add(r.status, w);
-        let fam = family_of
-            .get(r.check_id.as_str())
-            .copied()
-            .unwrap_or("other")
-            .to_owned();
-        families.entry(fam.clone()).or_default().add(r.status, w);
-        let acc = per_account.entry(r.account_id.clone()).or_default();
-        acc.0.add(r.status, w);
-        acc.1.entry(fam).or_default().add(r.status, w);
+        let fam = family_of[i];
+        family_tally[fam].add(r.status, w);
+        let (total, fams) = &mut subject_tally[subject_index(subject)];
+        total.get_or_insert_with(Tally::default).add(r.status, w);
+        fams[fam]
+            .get_or_insert_with(Tally::default)
+            .add(r.status, w);
     }
+
+    // Sorted by (severity, check id, account id), on integer ranks computed once rather than on
+    // the strings of every result; the position breaks ties, as a stable sort would.
+    let check_rank = ranks(registry.checks.iter().map(|c| c.def.id.as_str()));
+    let subject_rank = ranks(subject_ids.iter().copied());
+    let mut order: Vec<(u8, u32, u32, u32)> = results
+        .iter()
+        .zip(&subjects)
+        .zip(&check_of)
+        .enumerate()
+        .map(|(n, ((r, &s), &i))| {
+            (
+                severity_rank(r.severity),
+                check_rank[i],
+                subject_rank[subject_index(s)],
+                u32::try_from(n).unwrap_or(u32::MAX),
+            )
+        })
+        .collect();
+    order.sort_unstable();
+    let order: Vec<usize> = order.into_iter().map(|k| k.3 as usize).collect();
+    permute(&mut results, &order);
     summary.score = org.score();
 
+    let mut families: BTreeMap<String, Option<f64>> = BTreeMap::new();
+    for (f, name) in families_list.iter().enumerate() {
+        families.insert((*name).to_owned(), family_tally[f].score());
+    }
     let scores = Scores {
-        families: families
+        families,
+        accounts: subject_tally
             .iter()
-            .map(|(k, t)| (k.clone(), t.score()))
-            .collect(),
-        accounts: per_account
-            .iter()
-            .map(|(k, (_, fams))| {
+            .enumerate()
+            .filter(|(_, (total, _))| total.is_some())
+            .map(|(s_idx, (_, fams))| {
                 (
-                    k.clone(),
-                    fams.iter().map(|(f, t)| (f.clone(), t.score())).collect(),
+                    subject_ids[s_idx].to_owned(),
+                    fams.iter()
+                        .enumerate()
+                        .filter_map(|(f, t)| t.map(|t| (families_list[f].to_owned(), t.score())))
+                        .collect(),
                 )
             })
             .collect(),
     };
+    let account_score = |a: usize| subject_tally[a].0.and_then(|t| t.score());
     let accounts = inv
         .accounts
         .iter()
-        .map(|a| AccountInfo {
+        .enumerate()
+        .map(|(a_idx, a)| AccountInfo {
             id: a.id.clone(),
             platform: a.platform.as_str().to_owned(),
             handle: a.handle.clone(),
@@ -339,7 +526,7 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
             owner: a.owner.clone(),
             status: a.status.as_str().to_owned(),
             line: a.loc.line,
-            score: per_account.get(&a.id).and_then(|(t, _)| t.score()),
+            score: account_score(a_idx),
         })
         .collect();
 
@@ -374,7 +561,6 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
     waivers.sort_by(|a, b| {
         (&a.check, &a.account, &a.expires_on).cmp(&(&b.check, &b.account, &b.expires_on))
     });
-    let _ = waiver_used;
 
     let checks = registry
         .checks
@@ -418,5 +604,35 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
             online: false,
             baseline: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permute_matches_a_copying_reorder() {
+        let mut seed = 7u64;
+        for n in [0usize, 1, 2, 3, 10, 257] {
+            let mut order: Vec<usize> = (0..n).collect();
+            // A deterministic shuffle (Fisher–Yates on a linear congruential generator).
+            for i in (1..n).rev() {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                order.swap(i, (seed >> 33) as usize % (i + 1));
+            }
+            let items: Vec<usize> = (0..n).map(|x| x * 10).collect();
+            let expected: Vec<usize> = order.iter().map(|&o| items[o]).collect();
+            let mut got = items.clone();
+            permute(&mut got, &order);
+            assert_eq!(got, expected, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn ranks_follow_string_order() {
+        assert_eq!(ranks(["b", "a", "c", "a"].into_iter()), vec![1, 0, 2, 0]);
     }
 }

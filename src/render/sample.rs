@@ -353,12 +353,14 @@ pub fn synthetic(accounts: usize, checks: usize) -> Report {
                 (Status::Pass, format!("{title}: met"))
             };
             let waived = status == Status::Fail && rng.below(20) == 0;
-            let waiver = waived.then(|| WaiverApplied {
-                reason: "platform does not offer the feature to this account type".into(),
-                approved_by: "Gareth Jones".into(),
-                expires_on: "2026-12-31".into(),
-                ticket: Some("SEC-1042".into()),
-                status_before: Status::Fail,
+            let waiver = waived.then(|| {
+                Box::new(WaiverApplied {
+                    reason: "platform does not offer the feature to this account type".into(),
+                    approved_by: "Gareth Jones".into(),
+                    expires_on: "2026-12-31".into(),
+                    ticket: Some("SEC-1042".into()),
+                    status_before: Status::Fail,
+                })
             });
             results.push(CheckResult {
                 check_id: id_c.to_string(),
