@@ -8,6 +8,10 @@ use palisade::engine::registry::Registry;
 use palisade::engine::{runner, Context};
 use palisade::model::load;
 
+// The same allocator as the `palisade` binary, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
@@ -22,7 +26,9 @@ fn audit_10k_accounts_5k_people(bencher: divan::Bencher) {
             &registry,
             &Context::new(&inv, "2026-10-01".parse().expect("date")),
         );
-        divan::black_box(palisade::render::json::render(&report).len())
+        let mut out = Vec::new();
+        palisade::render::json::write(&report, &mut out).expect("in memory");
+        divan::black_box(out.len())
     });
 }
 

@@ -8,6 +8,11 @@ use clap::Parser;
 use palisade::cli::{self, Cli, ColorChoice, Exit, Ui};
 use palisade::Error;
 
+// An audit allocates millions of small strings and maps (results, evidence, YAML nodes); with
+// mimalloc the 10,000-account audit spends far less time in malloc/free than with glibc's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // A panic is a bug, but it still ends in exit 3 with a message, and never prints its payload
     // (which could hold input-derived data).

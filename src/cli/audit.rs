@@ -294,9 +294,16 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         None => {
             if !ui.quiet || formats != [Format::Text] {
                 if let Some(f) = formats.first() {
-                    let bytes = render(&report, *f, ui, &opts)?;
                     let mut out = std::io::stdout().lock();
-                    let _ = std::io::Write::write_all(&mut out, &bytes);
+                    // A closed pipe (`| head`) is not an error of the audit.
+                    let _ = match f {
+                        Format::Text => std::io::Write::write_all(
+                            &mut out,
+                            render::text::render(&report, ui.color).as_bytes(),
+                        )
+                        .map_err(|e| Error::io("writing to standard output", e)),
+                        other => render::render_to(&report, *other, &opts, &mut out),
+                    };
                 }
             }
         }
@@ -308,7 +315,12 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
             for f in &formats {
-                render::write_atomically(dir, f.file_name(), &render(&report, *f, &plain, &opts)?)?;
+                render::write_atomically_with(dir, f.file_name(), |w| match f {
+                    Format::Text => w
+                        .write_all(render::text::render(&report, plain.color).as_bytes())
+                        .map_err(|e| Error::io("writing report.txt", e)),
+                    other => render::render_to(&report, *other, &opts, w),
+                })?;
             }
             if !ui.quiet {
                 ui.print(&render::text::render(&report, ui.color));

@@ -166,6 +166,21 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> Result<V
     })
 }
 
+/// Renders `format` into `out`; results.json is streamed, the other formats are small enough to
+/// be built whole first.
+pub fn render_to(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let io = |e| Error::io(format!("writing {}", format.file_name()), e);
+    match format {
+        Format::Json => json::write(report, out).map_err(io),
+        other => out.write_all(&render(report, other, opts)?).map_err(io),
+    }
+}
+
 /// Renders every format in `formats` and writes each under its fixed name in `dir`.
 pub fn write_all(
     report: &Report,
@@ -176,16 +191,27 @@ pub fn write_all(
     fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     formats
         .iter()
-        .map(|&f| {
-            let bytes = render(report, f, opts)?;
-            write_atomically(dir, f.file_name(), &bytes)
-        })
+        .map(|&f| write_atomically_with(dir, f.file_name(), |w| render_to(report, f, opts, w)))
         .collect()
 }
 
 /// Writes `bytes` to `dir/name` so that a reader never sees a half-written file: a temporary file
 /// in the same directory (same file system, so the rename is atomic), fsync, rename.
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let target = dir.join(name);
+    write_atomically_with(dir, name, |w| {
+        w.write_all(bytes)
+            .map_err(|e| Error::io(format!("writing {}", target.display()), e))
+    })
+}
+
+/// Like [`write_atomically`], with the content produced by `fill` straight into the temporary
+/// file; if `fill` fails, the target is left as it was.
+pub fn write_atomically_with(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<PathBuf> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -200,7 +226,7 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf>
             .create_new(true)
             .open(&tmp)
             .map_err(|e| io("writing", e))?;
-        f.write_all(bytes).map_err(|e| io("writing", e))?;
+        fill(&mut f)?;
         f.sync_all().map_err(|e| io("syncing", e))?;
         drop(f);
         fs::rename(&tmp, &target).map_err(|e| io("replacing", e))?;
