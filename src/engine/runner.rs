@@ -99,12 +99,15 @@ fn not_applicable(check: &Check) -> Outcome {
 /// Whom a result is about: an account (by index in the inventory) or the organisation.
 #[derive(Clone, Copy)]
 enum Subject {
-    Account(usize),
+    Account(u32),
     Organisation,
 }
 
 /// Below this many accounts a second thread costs more than it saves.
 const ACCOUNTS_PER_THREAD: usize = 500;
+
+/// Accounts a worker runs before handing their results over.
+const BATCH_ACCOUNTS: usize = 64;
 
 /// Runs the catalogue: results (status before waivers) in inventory order, with whom each is
 /// about. Accounts are independent, so large inventories are split across threads; the order
@@ -121,49 +124,54 @@ fn run_checks(
         .min(8)
         .min(accounts.len() / ACCOUNTS_PER_THREAD)
         .max(1);
-    let chunk = accounts.len().div_ceil(threads).max(1);
     let per_account = registry
         .checks
         .iter()
         .filter(|c| c.def.scope == Scope::Account)
         .count();
-    // The first part is allocated for every result, so the others are appended without a copy.
     let total = accounts.len() * per_account + registry.checks.len();
-    let (mut results, mut subjects) = if threads == 1 {
-        run_accounts(registry, ctx, severities, 0, accounts, total)
+    let mut results = Vec::with_capacity(total);
+    let mut subjects = Vec::with_capacity(total);
+    if threads == 1 {
+        let (r, s) = run_accounts(registry, ctx, severities, 0, accounts);
+        results.extend(r);
+        subjects.extend(s);
     } else {
+        // Workers send small batches that are moved into the one final vector as they come, so
+        // no thread's share of 10^5 results sits beside a copy of it. Arrival order does not
+        // matter: results are sorted afterwards on keys that identify them.
+        let chunk = accounts.len().div_ceil(threads).max(1);
         std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(4 * threads);
             let handles: Vec<_> = accounts
                 .chunks(chunk)
                 .enumerate()
                 .map(|(n, part)| {
-                    let capacity = if n == 0 {
-                        total
-                    } else {
-                        part.len() * per_account
-                    };
+                    let tx = tx.clone();
                     scope.spawn(move || {
-                        run_accounts(registry, ctx, severities, n * chunk, part, capacity)
+                        for (b, batch) in part.chunks(BATCH_ACCOUNTS).enumerate() {
+                            let first = n * chunk + b * BATCH_ACCOUNTS;
+                            let out = run_accounts(registry, ctx, severities, first, batch);
+                            if tx.send(out).is_err() {
+                                return;
+                            }
+                        }
                     })
                 })
                 .collect();
-            let mut parts = Vec::new();
-            for h in handles {
-                match h.join() {
-                    Ok(part) => parts.push(part),
-                    // A panicking check is a bug: let it reach main's handler as one.
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            let mut parts = parts.into_iter();
-            let (mut results, mut subjects) = parts.next().unwrap_or_default();
-            for (r, s) in parts {
+            drop(tx);
+            for (r, s) in rx {
                 results.extend(r);
                 subjects.extend(s);
             }
-            (results, subjects)
-        })
-    };
+            for h in handles {
+                // A panicking check is a bug: let it reach main's handler as one.
+                if let Err(panic) = h.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+        });
+    }
     for (i, check) in registry.checks.iter().enumerate() {
         if check.def.scope != Scope::Organisation {
             continue;
@@ -185,9 +193,25 @@ fn result(check: &Check, severity: Severity, account_id: &str, outcome: Outcome)
         status: outcome.status,
         severity,
         message: outcome.message,
-        evidence: outcome.evidence,
+        evidence: compact(outcome.evidence),
         waiver: None,
         change: None,
+    }
+}
+
+/// The same value with every map and list allocated to its size: `json!` grows a one-entry
+/// map to room for four, and a large audit keeps 10^5 of them.
+fn compact(v: Value) -> Value {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            let mut out = serde_json::Map::with_capacity(m.len());
+            for (k, v) in m {
+                out.insert(k, compact(v));
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(compact).collect()),
+        other => other,
     }
 }
 
@@ -198,7 +222,6 @@ fn run_accounts(
     severities: &[Severity],
     first: usize,
     accounts: &[Account],
-    capacity: usize,
 ) -> (Vec<CheckResult>, Vec<Subject>) {
     let account_checks: Vec<(usize, &Check)> = registry
         .checks
@@ -206,8 +229,8 @@ fn run_accounts(
         .enumerate()
         .filter(|(_, c)| c.def.scope == Scope::Account)
         .collect();
-    let mut results = Vec::with_capacity(capacity);
-    let mut subjects = Vec::with_capacity(capacity);
+    let mut results = Vec::with_capacity(accounts.len() * account_checks.len());
+    let mut subjects = Vec::with_capacity(accounts.len() * account_checks.len());
     let needs_cel = account_checks
         .iter()
         .any(|(_, c)| matches!(c.logic, Compiledlogic::Rule { .. }) || c.applies_when.is_some());
@@ -228,7 +251,7 @@ fn run_accounts(
         rule.into_iter().chain(c.applies_when.as_ref())
     }));
     for (n, account) in accounts.iter().enumerate() {
-        let subject = Subject::Account(first + n);
+        let subject = Subject::Account(u32::try_from(first + n).unwrap_or(u32::MAX));
         let closed = account.status == AccountStatus::Closed;
         let mut scope = None;
         let mut view = Value::Null;
@@ -306,7 +329,7 @@ pub fn account_view(ctx: &Context, account: &Account) -> Value {
 
 /// Reorders `items` so that position `p` holds what was at `order[p]`, in place (no second copy
 /// of 350,000 results).
-fn permute<T>(items: &mut [T], order: &[usize]) {
+fn permute<T>(items: &mut [T], order: &[u32]) {
     let mut done = vec![false; items.len()];
     for start in 0..items.len() {
         if done[start] {
@@ -316,7 +339,7 @@ fn permute<T>(items: &mut [T], order: &[usize]) {
         let mut pos = start;
         loop {
             done[pos] = true;
-            let from = order[pos];
+            let from = order[pos] as usize;
             if from == start || done[from] {
                 break;
             }
@@ -375,15 +398,32 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
             .copied()
             .unwrap_or(c.def.severity)
     };
-    let __t = std::time::Instant::now();
     let severities: Vec<Severity> = registry.checks.iter().map(severity_of).collect();
     let (mut results, subjects) = run_checks(registry, ctx, &severities);
 
     let mut subject_ids: Vec<&str> = inv.accounts.iter().map(|a| a.id.as_str()).collect();
     subject_ids.push(ORGANISATION);
     let subject_index = |s: Subject| match s {
-        Subject::Account(a) => a,
+        Subject::Account(a) => a as usize,
         Subject::Organisation => inv.accounts.len(),
+    };
+    // Results are sorted by (severity, check id, account id). The sort runs on one integer
+    // key per result, from ranks computed once, not on the strings of 10^5 results; an account
+    // whose id is `organisation` comes before the organisation's own result, as it always has.
+    let check_rank = ranks(registry.checks.iter().map(|c| c.def.id.as_str()));
+    let subject_order: Vec<u64> = {
+        let mut by_id: Vec<usize> = (0..subject_ids.len()).collect();
+        by_id.sort_by_key(|&s| (subject_ids[s], s));
+        let mut order = vec![0u64; subject_ids.len()];
+        for (pos, s) in by_id.into_iter().enumerate() {
+            order[s] = pos as u64;
+        }
+        order
+    };
+    let sort_key = |severity: Severity, check: usize, subject: usize| -> u64 {
+        (u64::from(severity_rank(severity)) << 62)
+            | (u64::from(check_rank[check]) << 32)
+            | subject_order[subject]
     };
     let check_index: std::collections::HashMap<&str, usize> = registry
         .checks
@@ -421,10 +461,10 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
     // Per subject, per family; `None` where the subject had no result in the family.
     let mut subject_tally: Vec<(Option<Tally>, Vec<Option<Tally>>)> =
         vec![(None, vec![None; families_list.len()]); subject_ids.len()];
-    let mut check_of = Vec::with_capacity(results.len());
-    for (r, &subject) in results.iter_mut().zip(&subjects) {
+    let mut keys: Vec<u64> = Vec::with_capacity(results.len());
+    for (r, subject) in results.iter_mut().zip(subjects) {
         let i = check_index.get(r.check_id.as_str()).copied().unwrap_or(0);
-        check_of.push(i);
+        let subject = subject_index(subject);
         for (w_i, w) in inv.waivers.iter().enumerate() {
             if !w.check.eq_ignore_ascii_case(&r.check_id)
                 || !(w.account == "*" || w.account == r.account_id)
@@ -462,33 +502,17 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
         org.add(r.status, w);
         let fam = family_of[i];
         family_tally[fam].add(r.status, w);
-        let (total, fams) = &mut subject_tally[subject_index(subject)];
+        keys.push(sort_key(r.severity, i, subject));
+        let (total, fams) = &mut subject_tally[subject];
         total.get_or_insert_with(Tally::default).add(r.status, w);
         fams[fam]
             .get_or_insert_with(Tally::default)
             .add(r.status, w);
     }
 
-    // Sorted by (severity, check id, account id), on integer ranks computed once rather than on
-    // the strings of every result; the position breaks ties, as a stable sort would.
-    let check_rank = ranks(registry.checks.iter().map(|c| c.def.id.as_str()));
-    let subject_rank = ranks(subject_ids.iter().copied());
-    let mut order: Vec<(u8, u32, u32, u32)> = results
-        .iter()
-        .zip(&subjects)
-        .zip(&check_of)
-        .enumerate()
-        .map(|(n, ((r, &s), &i))| {
-            (
-                severity_rank(r.severity),
-                check_rank[i],
-                subject_rank[subject_index(s)],
-                u32::try_from(n).unwrap_or(u32::MAX),
-            )
-        })
-        .collect();
-    order.sort_unstable();
-    let order: Vec<usize> = order.into_iter().map(|k| k.3 as usize).collect();
+    let mut order: Vec<u32> = (0..u32::try_from(results.len()).unwrap_or(u32::MAX)).collect();
+    order.sort_unstable_by_key(|&n| keys[n as usize]);
+    drop(keys);
     permute(&mut results, &order);
     summary.score = org.score();
 
@@ -615,7 +639,7 @@ mod tests {
     fn permute_matches_a_copying_reorder() {
         let mut seed = 7u64;
         for n in [0usize, 1, 2, 3, 10, 257] {
-            let mut order: Vec<usize> = (0..n).collect();
+            let mut order: Vec<u32> = (0..n as u32).collect();
             // A deterministic shuffle (Fisher–Yates on a linear congruential generator).
             for i in (1..n).rev() {
                 seed = seed
@@ -624,7 +648,7 @@ mod tests {
                 order.swap(i, (seed >> 33) as usize % (i + 1));
             }
             let items: Vec<usize> = (0..n).map(|x| x * 10).collect();
-            let expected: Vec<usize> = order.iter().map(|&o| items[o]).collect();
+            let expected: Vec<usize> = order.iter().map(|&o| items[o as usize]).collect();
             let mut got = items.clone();
             permute(&mut got, &order);
             assert_eq!(got, expected, "n = {n}");
