@@ -23,6 +23,11 @@ union pre-filter, 1.54 s vs 2.76 s (cdist alone 2.31 s)):
   (rn/m, vv/w and affix look-alikes that Jaro-Winkler scores under 0.9), and it reports 7.7x
   fewer candidates. The extra 191 palisade reports are generated handles that contain a whole
   official name ("AshbyCopsFc4") or are one edit from one: plausible look-alikes by design.
+  Again 2026-11-23, `--runs 3`, through `palisade impersonation` (now built with mimalloc):
+  palisade median 1.33 s, planted 970/970; rapidfuzz median 2.65 s (cdist alone 2.24 s),
+  planted 941/970: 2.0x end to end, 1.7x against cdist alone. Built with
+  `-C target-cpu=native` (hardware popcount for the character-mask filter) palisade took
+  1.07 s; not adopted, as release binaries must run on any x86-64.
   Where the time goes (perf): index lookup ~25% (character-mask scan and deletion
   neighbourhood), normalisation (NFKC/TR39 skeleton, six forms per row) ~15%, allocation ~15%,
   CSV ~8%, Aho-Corasick ~6%; the scoring threads gain little when the machine's other user
