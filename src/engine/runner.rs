@@ -109,6 +109,53 @@ const ACCOUNTS_PER_THREAD: usize = 500;
 /// Accounts a worker runs before handing their results over.
 const BATCH_ACCOUNTS: usize = 64;
 
+/// What every batch of accounts needs, worked out once per audit: the account-scoped checks
+/// and the account fields their CEL expressions read.
+struct Plan<'r> {
+    account_checks: Vec<(usize, &'r Check)>,
+    needs_cel: bool,
+    fields: Option<std::collections::BTreeSet<String>>,
+}
+
+impl<'r> Plan<'r> {
+    fn new(registry: &'r Registry) -> Self {
+        let account_checks: Vec<(usize, &Check)> = registry
+            .checks
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.def.scope == Scope::Account)
+            .collect();
+        let needs_cel = account_checks.iter().any(|(_, c)| {
+            matches!(c.logic, Compiledlogic::Rule { .. }) || c.applies_when.is_some()
+        });
+        let fields = cel_rule::account_fields(account_checks.iter().flat_map(|(_, c)| {
+            let rule: Vec<&cel_rule::Compiled> = match &c.logic {
+                Compiledlogic::Rule {
+                    fail_when,
+                    message,
+                    pass_message,
+                } => [Some(fail_when), Some(message), pass_message.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                Compiledlogic::Native(_) => Vec::new(),
+            };
+            rule.into_iter().chain(c.applies_when.as_ref())
+        }));
+        Plan {
+            account_checks,
+            needs_cel,
+            fields,
+        }
+    }
+
+    /// The CEL root scope, one per thread (it is not shared across threads).
+    fn root(&self, registry: &Registry, ctx: &Context) -> Option<cel::Context<'static, 'static>> {
+        self.needs_cel
+            .then(|| cel_rule::root_context(registry.env.clone(), ctx.inventory, ctx.as_of))
+    }
+}
+
 /// Runs the catalogue: results (status before waivers) in inventory order, with whom each is
 /// about. Accounts are independent, so large inventories are split across threads; the order
 /// of the output does not depend on the split.
@@ -124,16 +171,13 @@ fn run_checks(
         .min(8)
         .min(accounts.len() / ACCOUNTS_PER_THREAD)
         .max(1);
-    let per_account = registry
-        .checks
-        .iter()
-        .filter(|c| c.def.scope == Scope::Account)
-        .count();
-    let total = accounts.len() * per_account + registry.checks.len();
+    let plan = Plan::new(registry);
+    let total = accounts.len() * plan.account_checks.len() + registry.checks.len();
     let mut results = Vec::with_capacity(total);
     let mut subjects = Vec::with_capacity(total);
     if threads == 1 {
-        let (r, s) = run_accounts(registry, ctx, severities, 0, accounts);
+        let root = plan.root(registry, ctx);
+        let (r, s) = run_accounts(&plan, root.as_ref(), ctx, severities, 0, accounts);
         results.extend(r);
         subjects.extend(s);
     } else {
@@ -148,10 +192,13 @@ fn run_checks(
                 .enumerate()
                 .map(|(n, part)| {
                     let tx = tx.clone();
+                    let plan = &plan;
                     scope.spawn(move || {
+                        let root = plan.root(registry, ctx);
                         for (b, batch) in part.chunks(BATCH_ACCOUNTS).enumerate() {
                             let first = n * chunk + b * BATCH_ACCOUNTS;
-                            let out = run_accounts(registry, ctx, severities, first, batch);
+                            let out =
+                                run_accounts(plan, root.as_ref(), ctx, severities, first, batch);
                             if tx.send(out).is_err() {
                                 return;
                             }
@@ -217,49 +264,27 @@ fn compact(v: Value) -> Value {
 
 /// Runs the account-scoped checks on `accounts`, the first of which is account number `first`.
 fn run_accounts(
-    registry: &Registry,
+    plan: &Plan,
+    root: Option<&cel::Context>,
     ctx: &Context,
     severities: &[Severity],
     first: usize,
     accounts: &[Account],
 ) -> (Vec<CheckResult>, Vec<Subject>) {
-    let account_checks: Vec<(usize, &Check)> = registry
-        .checks
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.def.scope == Scope::Account)
-        .collect();
+    let account_checks = &plan.account_checks;
+    let fields = &plan.fields;
     let mut results = Vec::with_capacity(accounts.len() * account_checks.len());
     let mut subjects = Vec::with_capacity(accounts.len() * account_checks.len());
-    let needs_cel = account_checks
-        .iter()
-        .any(|(_, c)| matches!(c.logic, Compiledlogic::Rule { .. }) || c.applies_when.is_some());
-    let root =
-        needs_cel.then(|| cel_rule::root_context(registry.env.clone(), ctx.inventory, ctx.as_of));
-    let fields = cel_rule::account_fields(account_checks.iter().flat_map(|(_, c)| {
-        let rule: Vec<&cel_rule::Compiled> = match &c.logic {
-            Compiledlogic::Rule {
-                fail_when,
-                message,
-                pass_message,
-            } => [Some(fail_when), Some(message), pass_message.as_ref()]
-                .into_iter()
-                .flatten()
-                .collect(),
-            Compiledlogic::Native(_) => Vec::new(),
-        };
-        rule.into_iter().chain(c.applies_when.as_ref())
-    }));
     for (n, account) in accounts.iter().enumerate() {
         let subject = Subject::Account(u32::try_from(first + n).unwrap_or(u32::MAX));
         let closed = account.status == AccountStatus::Closed;
         let mut scope = None;
         let mut view = Value::Null;
         if !closed {
-            if let Some(root) = &root {
+            if let Some(root) = root {
                 view = account_view(ctx, account);
                 let mut s = root.new_inner_scope();
-                let value = match (&fields, &view) {
+                let value = match (fields, &view) {
                     (Some(fields), Value::Object(all)) => {
                         let read: serde_json::Map<String, Value> = fields
                             .iter()
@@ -273,7 +298,7 @@ fn run_accounts(
                 scope = Some(s);
             }
         }
-        for &(i, check) in &account_checks {
+        for &(i, check) in account_checks {
             let outcome = if closed {
                 Outcome::skip("the account is closed")
             } else {
@@ -485,19 +510,7 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
         if r.waiver.is_some() {
             r.status = Status::Waived;
         }
-        match r.status {
-            Status::Pass => summary.pass += 1,
-            Status::Fail => summary.fail += 1,
-            Status::Error => summary.error += 1,
-            Status::Skipped => summary.skipped += 1,
-            Status::Waived => summary.waived += 1,
-        }
-        if r.status.is_problem() {
-            *summary
-                .by_severity
-                .entry(r.severity.as_str().to_owned())
-                .or_default() += 1;
-        }
+        summary.count(r.status, r.severity);
         let w = r.severity.weight();
         org.add(r.status, w);
         let fam = family_of[i];

@@ -73,6 +73,26 @@ pub struct Summary {
     pub baseline_score: Option<f64>,
 }
 
+impl Summary {
+    /// Counts one result (after waivers) into the status totals and, for a problem, into its
+    /// severity.
+    pub fn count(&mut self, status: Status, severity: Severity) {
+        match status {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::Error => self.error += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Waived => self.waived += 1,
+        }
+        if status.is_problem() {
+            *self
+                .by_severity
+                .entry(severity.as_str().to_owned())
+                .or_default() += 1;
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     /// A file name in `../shared/seeds`, or a framework's name.

@@ -470,19 +470,7 @@ pub fn compute_scores(report: &mut Report) {
     let mut fam: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut acc: BTreeMap<String, BTreeMap<String, (u64, u64)>> = BTreeMap::new();
     for r in &report.results {
-        match r.status {
-            Status::Pass => summary.pass += 1,
-            Status::Fail => summary.fail += 1,
-            Status::Error => summary.error += 1,
-            Status::Skipped => summary.skipped += 1,
-            Status::Waived => summary.waived += 1,
-        }
-        if r.status.is_problem() {
-            *summary
-                .by_severity
-                .entry(r.severity.as_str().to_string())
-                .or_default() += 1;
-        }
+        summary.count(r.status, r.severity);
         if !matches!(r.status, Status::Pass | Status::Fail | Status::Error) {
             continue;
         }
