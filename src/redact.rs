@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::model::results::Report;
+use crate::model::results::{Evidence, Report};
 
 const PERSON_KEYS: &[&str] = &[
     "person",
@@ -172,7 +172,9 @@ pub fn redact(report: &mut Report) -> Redacted {
     let mut r = Redactor::default();
     // Learn, in report order.
     for res in &report.results {
-        r.learn_value(&res.evidence, false);
+        if !res.evidence.is_empty() {
+            r.learn_value(&res.evidence.to_value(), false);
+        }
         if let Some(w) = &res.waiver {
             r.learn_name(&w.approved_by);
         }
@@ -190,7 +192,11 @@ pub fn redact(report: &mut Report) -> Redacted {
     r.text(&mut report.organisation);
     for res in &mut report.results {
         r.text(&mut res.message);
-        r.value(&mut res.evidence);
+        if !res.evidence.is_empty() {
+            let mut v = res.evidence.to_value();
+            r.value(&mut v);
+            res.evidence = Evidence::from_value(&v);
+        }
         if let Some(w) = &mut res.waiver {
             r.text(&mut w.approved_by);
             r.text(&mut w.reason);

@@ -336,7 +336,10 @@ fn redaction_is_consistent_and_complete() {
         .iter()
         .find(|x| x.check_id == "LEAV-01" && x.account_id == "wm-x-main")
         .unwrap();
-    let person = leaver.evidence["person"].as_str().unwrap().to_string();
+    let person = leaver.evidence.to_value()["person"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(person.starts_with("Person "));
     assert!(leaver.message.starts_with(&person), "{}", leaver.message);
     let owner = r

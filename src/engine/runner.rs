@@ -240,25 +240,9 @@ fn result(check: &Check, severity: Severity, account_id: &str, outcome: Outcome)
         status: outcome.status,
         severity,
         message: outcome.message,
-        evidence: compact(outcome.evidence),
+        evidence: Evidence::from_value(&outcome.evidence),
         waiver: None,
         change: None,
-    }
-}
-
-/// The same value with every map and list allocated to its size: `json!` grows a one-entry
-/// map to room for four, and a large audit keeps 10^5 of them.
-fn compact(v: Value) -> Value {
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            let mut out = serde_json::Map::with_capacity(m.len());
-            for (k, v) in m {
-                out.insert(k, compact(v));
-            }
-            Value::Object(out)
-        }
-        Value::Array(a) => Value::Array(a.into_iter().map(compact).collect()),
-        other => other,
     }
 }
 

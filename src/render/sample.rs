@@ -368,7 +368,7 @@ pub fn synthetic(accounts: usize, checks: usize) -> Report {
                 status: if waived { Status::Waived } else { status },
                 severity: *sev,
                 message,
-                evidence: serde_json::json!({ "owner": owner }),
+                evidence: serde_json::json!({ "owner": owner }).into(),
                 waiver,
                 change: None,
             });
