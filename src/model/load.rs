@@ -840,7 +840,7 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
             _ => Vec::new(),
         }
     };
-    fn field<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    fn field<'n>(node: &'n Node<'n>, key: &str) -> Option<&'n Node<'n>> {
         match &node.kind {
             Kind::Map(e) => e
                 .iter()
@@ -851,7 +851,7 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
     }
     let scalar = |n: &Node| -> Option<String> {
         match &n.kind {
-            Kind::Str(s) => Some(s.clone()),
+            Kind::Str(s) => Some(s.to_string()),
             Kind::Int(i) => Some(i.to_string()),
             _ => None,
         }

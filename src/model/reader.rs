@@ -52,7 +52,7 @@ impl<'s> Cx<'s> {
     /// What the user wrote for a scalar, for messages (shortened).
     pub fn shown(&self, node: &Node) -> String {
         let raw = self.raw(node).unwrap_or_else(|| match &node.kind {
-            Kind::Str(s) => s.clone(),
+            Kind::Str(s) => s.to_string(),
             Kind::Int(i) => i.to_string(),
             Kind::Float(f) => f.to_string(),
             Kind::Bool(b) => b.to_string(),
@@ -68,14 +68,14 @@ impl<'s> Cx<'s> {
     }
 
     fn raw(&self, node: &Node) -> Option<String> {
-        let (start, len) = node.span?;
+        let (start, len) = node.span.get()?;
         self.src
             .get(start..start.checked_add(len)?)
             .map(str::to_owned)
     }
 
     /// A mapping's fields, or `None` (with a diagnostic) if the node is not a mapping.
-    pub fn fields<'n>(&mut self, node: &'n Node, what: &str) -> Option<Fields<'n>> {
+    pub fn fields<'n>(&mut self, node: &'n Node<'n>, what: &str) -> Option<Fields<'n>> {
         match &node.kind {
             Kind::Map(entries) => Some(Fields {
                 node,
@@ -104,7 +104,7 @@ impl<'s> Cx<'s> {
     /// Text. Numbers and booleans are accepted as the text the user wrote (a handle `007`).
     pub fn string(&mut self, node: &Node, field: &str) -> Option<String> {
         match &node.kind {
-            Kind::Str(s) => Some(s.clone()),
+            Kind::Str(s) => Some(s.to_string()),
             Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) => self
                 .raw(node)
                 .map(|s| s.trim().trim_matches(['"', '\'']).to_owned()),
@@ -152,7 +152,7 @@ impl<'s> Cx<'s> {
 
     pub fn int(&mut self, node: &Node, field: &str, min: i64, max: i64) -> Option<i64> {
         match &node.kind {
-            Kind::Int(i) if (min as i128..=max as i128).contains(i) => Some(*i as i64),
+            Kind::Int(i) if (min..=max).contains(i) => Some(*i),
             Kind::Null => None,
             _ => {
                 let shown = self.shown(node);
@@ -196,7 +196,7 @@ impl<'s> Cx<'s> {
         parse: fn(&str) -> Option<T>,
     ) -> Option<T> {
         let text = match &node.kind {
-            Kind::Str(s) => s.clone(),
+            Kind::Str(s) => s.to_string(),
             Kind::Bool(b) => b.to_string(),
             Kind::Null => return None,
             Kind::Seq(_) | Kind::Map(_) => {
@@ -235,7 +235,7 @@ impl<'s> Cx<'s> {
     pub fn date(&mut self, node: &Node, field: &str) -> Option<Date> {
         let text = match &node.kind {
             Kind::Null => return None,
-            Kind::Str(s) => s.clone(),
+            Kind::Str(s) => s.to_string(),
             _ => self.raw(node).unwrap_or_default(),
         };
         let ok = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
@@ -324,14 +324,14 @@ pub fn suggest<'a>(text: &str, known: impl Iterator<Item = &'a str>) -> Option<&
 }
 
 pub struct Fields<'n> {
-    pub node: &'n Node,
-    entries: &'n [(Node, Node)],
+    pub node: &'n Node<'n>,
+    entries: &'n [(Node<'n>, Node<'n>)],
     taken: Vec<bool>,
 }
 
 impl<'n> Fields<'n> {
     /// The value under `key`; `null` values count as absent.
-    pub fn get(&mut self, key: &str) -> Option<&'n Node> {
+    pub fn get(&mut self, key: &str) -> Option<&'n Node<'n>> {
         let i = self
             .entries
             .iter()
@@ -342,7 +342,7 @@ impl<'n> Fields<'n> {
     }
 
     /// A required key: absent (or null) is a diagnostic at the mapping.
-    pub fn require(&mut self, cx: &mut Cx, key: &str, what: &str) -> Option<&'n Node> {
+    pub fn require(&mut self, cx: &mut Cx, key: &str, what: &str) -> Option<&'n Node<'n>> {
         let v = self.get(key);
         if v.is_none() {
             cx.error(
@@ -361,7 +361,7 @@ impl<'n> Fields<'n> {
                 continue;
             }
             let name = match &k.kind {
-                Kind::Str(s) => s.clone(),
+                Kind::Str(s) => s.to_string(),
                 _ => cx.shown(k),
             };
             let hint = suggest(&name, known.iter().copied())

@@ -14,10 +14,10 @@
 
 use std::borrow::Cow;
 
-use granit_parser::{Event, Parser, ScalarStyle, Span};
+use granit_parser::{Event, Parser, ScalarStyle};
 
 use super::inventory::Loc;
-use super::yaml::{Kind, Node};
+use super::yaml::{Kind, Node, Span};
 
 /// Deeper than any inventory, policy or check definition; deeper documents take the slow path,
 /// which enforces the real limit with a proper message.
@@ -27,7 +27,7 @@ const MAX_DEPTH: usize = 32;
 const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
 /// Parses `text` (one non-empty document) into a located tree, or `None` to defer to the slow path.
-pub fn parse(text: &str) -> Option<Node> {
+pub fn parse(text: &str) -> Option<Node<'_>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -50,25 +50,38 @@ fn parser_options() -> granit_parser::Options {
     }
 }
 
-enum Frame {
-    Seq(Node, Vec<Node>),
-    Map(Node, Vec<(Node, Node)>, Option<Node>),
+/// An open collection. Its children wait on the shared `items` or `entries` stack from `start`
+/// on, and move into an exactly sized slice when it closes: no vector grows per collection.
+enum Frame<'a> {
+    Seq {
+        loc: Loc,
+        span: Span,
+        start: usize,
+    },
+    Map {
+        loc: Loc,
+        span: Span,
+        start: usize,
+        key: Option<Node<'a>>,
+    },
 }
 
 /// Parses a whole document on one thread.
-pub fn parse_piece(text: &str) -> Option<Node> {
+pub fn parse_piece(text: &str) -> Option<Node<'_>> {
     parse_part(text, 0, 0, true)
 }
 
 /// Parses one piece of a document: `text` starts at byte `byte_base` and line `line_base + 1`
 /// of the whole file (columns are unchanged, as pieces start at the beginning of a line);
 /// `last` when it ends where the document ends.
-fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Option<Node> {
+fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Option<Node<'_>> {
     let mut parser = Parser::new_from_str_with_options(text, parser_options());
     let mut stack: Vec<Frame> = Vec::new();
+    let mut items: Vec<Node> = Vec::new();
+    let mut entries: Vec<(Node, Node)> = Vec::new();
     let mut root = None;
     let mut documents = 0;
-    let at = |span: &Span| -> (Loc, Option<(usize, usize)>) {
+    let at = |span: &granit_parser::Span| -> (Loc, Span) {
         let loc = Loc {
             line: u32::try_from(span.start.line() + line_base).unwrap_or(u32::MAX),
             column: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
@@ -78,7 +91,7 @@ fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Opt
             .byte_offset()
             .zip(span.end.byte_offset())
             .map(|(s, e)| (s + byte_base, e.saturating_sub(s)));
-        (loc, bytes)
+        (loc, Span::from_option(bytes))
     };
     while let Some(next) = parser.next_event() {
         let (event, span) = next.ok()?;
@@ -106,7 +119,7 @@ fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Opt
                 let kind = if style == ScalarStyle::Plain {
                     resolve_plain(value)?
                 } else {
-                    Kind::Str(value.into_owned())
+                    Kind::Str(value)
                 };
                 Node { loc, span, kind }
             }
@@ -117,26 +130,40 @@ fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Opt
             }
             Event::SequenceStart(..) => {
                 let (loc, span) = at(&span);
-                stack.push(Frame::Seq(shell(loc, span), Vec::new()));
+                let start = items.len();
+                stack.push(Frame::Seq { loc, span, start });
                 continue;
             }
             Event::MappingStart(..) => {
                 let (loc, span) = at(&span);
-                stack.push(Frame::Map(shell(loc, span), Vec::new(), None));
+                let start = entries.len();
+                stack.push(Frame::Map {
+                    loc,
+                    span,
+                    start,
+                    key: None,
+                });
                 continue;
             }
             Event::SequenceEnd => match stack.pop()? {
-                Frame::Seq(mut shell, items) => {
-                    shell.kind = Kind::Seq(items);
-                    shell
-                }
-                Frame::Map(..) => return None,
+                Frame::Seq { loc, span, start } => Node {
+                    loc,
+                    span,
+                    kind: Kind::Seq(items.drain(start..).collect()),
+                },
+                Frame::Map { .. } => return None,
             },
             Event::MappingEnd => match stack.pop()? {
-                Frame::Map(mut shell, entries, None) => {
-                    shell.kind = Kind::Map(entries);
-                    shell
-                }
+                Frame::Map {
+                    loc,
+                    span,
+                    start,
+                    key: None,
+                } => Node {
+                    loc,
+                    span,
+                    kind: Kind::Map(entries.drain(start..).collect()),
+                },
                 _ => return None,
             },
             // Aliases, anchors' metadata, comments and anything newer: the slow path knows.
@@ -149,18 +176,18 @@ fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Opt
                 }
                 root = Some(node);
             }
-            Some(Frame::Seq(_, items)) => items.push(node),
-            Some(Frame::Map(_, entries, pending)) => match pending.take() {
-                Some(key) => entries.push((key, node)),
+            Some(Frame::Seq { .. }) => items.push(node),
+            Some(Frame::Map { start, key, .. }) => match key.take() {
+                Some(k) => entries.push((k, node)),
                 None => {
                     let Kind::Str(k) = &node.kind else {
                         return None;
                     };
                     // `<<` merges; a repeated key is an error whose wording the slow path owns.
-                    if k == "<<" || has_key(entries, k) {
+                    if k == "<<" || has_key(&entries[*start..], k) {
                         return None;
                     }
-                    *pending = Some(node);
+                    *key = Some(node);
                 }
             },
         }
@@ -169,14 +196,6 @@ fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Opt
         return None;
     }
     root
-}
-
-fn shell(loc: Loc, span: Option<(usize, usize)>) -> Node {
-    Node {
-        loc,
-        span,
-        kind: Kind::Null,
-    }
 }
 
 fn has_key(entries: &[(Node, Node)], key: &str) -> bool {
@@ -188,7 +207,7 @@ fn has_key(entries: &[(Node, Node)], key: &str) -> bool {
 /// Resolves an untagged plain scalar the way `serde-saphyr` does with palisade's options (YAML 1.2
 /// core schema, strict booleans, leading-zero and underscored numbers kept as text), or `None`
 /// for the rare spellings whose handling the slow path owns (non-finite floats).
-pub fn resolve_plain(value: Cow<'_, str>) -> Option<Kind> {
+pub fn resolve_plain(value: Cow<'_, str>) -> Option<Kind<'_>> {
     let t = value.trim_matches([' ', '\t', '\r', '\n']);
     if matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
         return Some(Kind::Null);
@@ -204,18 +223,18 @@ pub fn resolve_plain(value: Cow<'_, str>) -> Option<Kind> {
         .first()
         .is_some_and(|b| b.is_ascii_digit() || *b == b'.');
     if !numeric_start {
-        return Some(Kind::Str(value.into_owned()));
+        return Some(Kind::Str(value));
     }
     if leading_zero_decimal(t) || t.contains('_') {
-        return Some(Kind::Str(value.into_owned()));
+        return Some(Kind::Str(value));
     }
     if let Some(i) = parse_int(t) {
-        return Some(Kind::Int(i));
+        return Some(Kind::int(i));
     }
     if let Some(f) = parse_float(t) {
         return f.is_finite().then_some(Kind::Float(f));
     }
-    Some(Kind::Str(value.into_owned()))
+    Some(Kind::Str(value))
 }
 
 fn leading_zero_decimal(t: &str) -> bool {
@@ -371,7 +390,7 @@ struct Piece<'a> {
 
 /// Splits the document into about `threads` pieces at item boundaries of its top-level block
 /// sequences, parses them in parallel and joins them; `None` if any piece or join fails.
-pub fn parse_split(text: &str, threads: usize) -> Option<Node> {
+pub fn parse_split(text: &str, threads: usize) -> Option<Node<'_>> {
     let sequences = top_level_sequences(text)?;
     let mut cuts: Vec<(usize, usize)> = Vec::new(); // (item offset, sequence index)
     let mut next_target = text.len() / threads;
@@ -449,15 +468,17 @@ pub fn parse_split(text: &str, threads: usize) -> Option<Node> {
                     kind: Kind::Map(all),
                     ..
                 }) => {
+                    let mut joined = std::mem::take(all).into_vec();
                     for (k, v) in entries {
                         let Kind::Str(name) = &k.kind else {
                             return None;
                         };
-                        if has_key(all, name) {
+                        if has_key(&joined, name) {
                             return None;
                         }
-                        all.push((k, v));
+                        joined.push((k, v));
                     }
+                    *all = joined.into_boxed_slice();
                 }
                 Some(_) => return None,
             },
@@ -479,7 +500,11 @@ pub fn parse_split(text: &str, threads: usize) -> Option<Node> {
                             kind: Kind::Seq(seq),
                             ..
                         },
-                    )) if k == key => seq.extend(items),
+                    )) if k == key => {
+                        let mut joined = std::mem::take(seq).into_vec();
+                        joined.extend(items);
+                        *seq = joined.into_boxed_slice();
+                    }
                     _ => return None,
                 }
             }
