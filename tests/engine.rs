@@ -8,6 +8,9 @@ use palisade::model::load;
 use palisade::model::results::{Report, Status};
 use proptest::prelude::*;
 
+#[path = "../examples/gen_inventory.rs"]
+mod gen;
+
 fn audit_str(yaml: &str) -> Report {
     let inv = load::parse("inline.yaml", yaml.as_bytes()).unwrap_or_else(|d| panic!("{d:#?}"));
     let registry = Registry::builtin().expect("builtin");
@@ -276,6 +279,14 @@ fn arb_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// `name: value, ` with one of `values`, or nothing.
+fn one_of(name: &'static str, values: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        prop::sample::select(values).prop_map(move |v| format!("{name}: {v}, ")),
+    ]
+}
+
 fn field(name: &'static str) -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -317,6 +328,42 @@ proptest! {
         }
     }
 
+    /// The memo changes nothing: every result is what evaluating the rules afresh gives, on
+    /// valid inventories where accounts share some inputs and differ in others.
+    #[test]
+    fn memoised_outcomes_are_fresh_outcomes(
+        accounts in prop::collection::vec((
+            prop_oneof![Just("x"), Just("facebook"), Just("bluesky"), Just("tiktok")],
+            one_of("two_factor", &["none", "sms", "authenticator_app", "passkey", "unknown"]),
+            one_of("login_alerts", &["true", "false", "unknown"]),
+            one_of("login_email", &["a@w.uk", "b@w.uk", "x@gmail.com"]),
+            one_of("recovery_phone", &["organisation", "personal", "none", "unknown"]),
+            one_of("password_last_changed_on", &["2026-09-01", "2025-01-01"]),
+            one_of("last_post_on", &["2026-09-30", "2025-06-01"]),
+            one_of("verification", &["verified", "pending", "not_eligible", "unknown"]),
+            one_of("listed_on_website", &["true", "false", "unknown"]),
+            prop_oneof![Just("active"), Just("dormant"), Just("closed")],
+        ), 1..24),
+    ) {
+        let mut y = format!("{ONE}accounts:\n");
+        for (i, (p, a, b, c, d, e, post, ver, listed, status)) in accounts.iter().enumerate() {
+            let handle = match *p {
+                "bluesky" => format!("w{i}.w.uk"),
+                "facebook" => format!("westmere.{i}"),
+                _ => format!("Wm{i}"),
+            };
+            y.push_str(&format!("  - {{id: acc{i}, platform: {p}, handle: {handle}, status: {status}, owner: a, {post}{ver}{listed}security: {{{a}{b}{c}{d}{e}}}, access: [{{person: a, role: owner, via: smmp}}]}}\n"));
+        }
+        let inv = load::parse("gen.yaml", y.as_bytes());
+        prop_assert!(inv.is_ok(), "{:?}\n{}", inv.err(), y);
+        let Ok(inv) = inv else { unreachable!() };
+        let registry = Registry::builtin().expect("builtin");
+        let ctx = Context::new(&inv, "2026-10-01".parse().expect("date"));
+        let memoised = runner::run(&registry, &ctx);
+        let fresh = runner::run_without_memo(&registry, &ctx);
+        prop_assert_eq!(&memoised.results, &fresh.results);
+    }
+
     /// The YAML reader never panics on arbitrary bytes.
     #[test]
     fn arbitrary_bytes_never_panic_the_loader(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
@@ -329,4 +376,17 @@ proptest! {
         let y = format!("organisation: {{name: {v:?}}}\naccounts: [{{id: {v:?}, platform: x, handle: {v:?}, {k}: {v:?}}}]\n");
         let _ = load::parse("fuzz.yaml", y.as_bytes());
     }
+}
+
+/// The same on a large generated inventory, run on several threads with a memo each.
+#[test]
+fn memoised_outcomes_are_fresh_outcomes_at_scale() {
+    let yaml = gen::inventory(1_500, 700);
+    let inv = load::parse("big.yaml", yaml.as_bytes()).expect("valid");
+    let registry = Registry::builtin().expect("builtin");
+    let ctx = Context::new(&inv, "2026-10-01".parse().expect("date"));
+    let memoised = runner::run(&registry, &ctx);
+    let fresh = runner::run_without_memo(&registry, &ctx);
+    assert_eq!(memoised.results.len(), fresh.results.len());
+    assert!(memoised.results == fresh.results);
 }

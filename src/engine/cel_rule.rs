@@ -166,32 +166,57 @@ pub fn eval_string(p: &Compiled, cx: &CelContext) -> Result<String, String> {
 pub fn account_fields<'p>(
     programs: impl IntoIterator<Item = &'p Compiled>,
 ) -> Option<std::collections::BTreeSet<String>> {
-    let mut fields = std::collections::BTreeSet::new();
+    let paths = account_paths(programs)?;
+    Some(
+        paths
+            .iter()
+            .map(|p| p.split('.').next().unwrap_or(p).to_owned())
+            .collect(),
+    )
+}
+
+/// The paths of `account` that `programs` read, dotted (`security.two_factor`; a path may stop
+/// short, as in `account.access.size()`), or `None` when one of them uses `account` as a whole.
+/// What a rule's outcome can depend on, for memoising it.
+pub fn account_paths<'p>(
+    programs: impl IntoIterator<Item = &'p Compiled>,
+) -> Option<std::collections::BTreeSet<String>> {
+    let mut paths = std::collections::BTreeSet::new();
     for p in programs {
-        if !collect_fields(p.program.expression(), &mut fields) {
+        if !collect_paths(p.program.expression(), &mut paths) {
             return None;
         }
     }
-    Some(fields)
+    Some(paths)
 }
 
-/// Adds the fields of `account` that `e` selects; false if `e` uses `account` otherwise.
-fn collect_fields(e: &cel::IdedExpr, fields: &mut std::collections::BTreeSet<String>) -> bool {
+/// Adds the longest select chains on `account` in `e` (`account.a.b` gives `a.b`); false if `e`
+/// uses `account` otherwise.
+fn collect_paths(e: &cel::IdedExpr, paths: &mut std::collections::BTreeSet<String>) -> bool {
     use cel::common::ast::{EntryExpr, Expr};
     match &e.expr {
-        Expr::Select(s) => match &s.operand.expr {
-            Expr::Ident(name) if name == "account" => {
-                fields.insert(s.field.clone());
-                true
+        Expr::Select(s) => {
+            let mut segments = vec![s.field.as_str()];
+            let mut cur = &s.operand;
+            loop {
+                match &cur.expr {
+                    Expr::Select(inner) => {
+                        segments.push(inner.field.as_str());
+                        cur = &inner.operand;
+                    }
+                    Expr::Ident(name) if name == "account" => {
+                        segments.reverse();
+                        paths.insert(segments.join("."));
+                        return true;
+                    }
+                    _ => return collect_paths(&s.operand, paths),
+                }
             }
-            _ => collect_fields(&s.operand, fields),
-        },
+        }
         Expr::Ident(name) => name != "account",
         Expr::Call(c) => {
-            c.target
-                .as_deref()
-                .is_none_or(|t| collect_fields(t, fields))
-                && c.args.iter().all(|a| collect_fields(a, fields))
+            c.target.as_deref().is_none_or(|t| collect_paths(t, paths))
+                && c.args.iter().all(|a| collect_paths(a, paths))
         }
         Expr::Comprehension(c) => [
             &c.iter_range,
@@ -201,19 +226,19 @@ fn collect_fields(e: &cel::IdedExpr, fields: &mut std::collections::BTreeSet<Str
             &c.result,
         ]
         .into_iter()
-        .all(|x| collect_fields(x, fields)),
-        Expr::List(l) => l.elements.iter().all(|x| collect_fields(x, fields)),
+        .all(|x| collect_paths(x, paths)),
+        Expr::List(l) => l.elements.iter().all(|x| collect_paths(x, paths)),
         Expr::Map(m) => m.entries.iter().all(|x| match &x.expr {
             EntryExpr::MapEntry(me) => {
-                collect_fields(&me.key, fields) && collect_fields(&me.value, fields)
+                collect_paths(&me.key, paths) && collect_paths(&me.value, paths)
             }
-            EntryExpr::StructField(f) => collect_fields(&f.value, fields),
+            EntryExpr::StructField(f) => collect_paths(&f.value, paths),
         }),
         Expr::Struct(st) => st.entries.iter().all(|x| match &x.expr {
             EntryExpr::MapEntry(me) => {
-                collect_fields(&me.key, fields) && collect_fields(&me.value, fields)
+                collect_paths(&me.key, paths) && collect_paths(&me.value, paths)
             }
-            EntryExpr::StructField(f) => collect_fields(&f.value, fields),
+            EntryExpr::StructField(f) => collect_paths(&f.value, paths),
         }),
         Expr::Literal(_) | Expr::Unspecified => true,
     }

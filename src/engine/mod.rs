@@ -8,5 +8,6 @@ pub use context::Context;
 pub use outcome::Outcome;
 pub mod cel_rule;
 pub mod definition;
+pub mod memo;
 pub mod registry;
 pub mod runner;

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::cel_rule;
 use super::context::Context;
 use super::definition::Scope;
+use super::memo::{Cached, Memo};
 use super::outcome::Outcome;
 use super::registry::{Check, Compiledlogic, Registry};
 use crate::checks::Native;
@@ -115,6 +116,8 @@ struct Plan<'r> {
     account_checks: Vec<(usize, &'r Check)>,
     needs_cel: bool,
     fields: Option<std::collections::BTreeSet<String>>,
+    /// Per account check, the paths its outcome depends on (see `memo`); `None`: not memoised.
+    memo_paths: Vec<Option<Vec<String>>>,
 }
 
 impl<'r> Plan<'r> {
@@ -128,24 +131,26 @@ impl<'r> Plan<'r> {
         let needs_cel = account_checks.iter().any(|(_, c)| {
             matches!(c.logic, Compiledlogic::Rule { .. }) || c.applies_when.is_some()
         });
-        let fields = cel_rule::account_fields(account_checks.iter().flat_map(|(_, c)| {
-            let rule: Vec<&cel_rule::Compiled> = match &c.logic {
-                Compiledlogic::Rule {
-                    fail_when,
-                    message,
-                    pass_message,
-                } => [Some(fail_when), Some(message), pass_message.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-                Compiledlogic::Native(_) => Vec::new(),
-            };
-            rule.into_iter().chain(c.applies_when.as_ref())
-        }));
+        let fields = cel_rule::account_fields(account_checks.iter().flat_map(|(_, c)| programs(c)));
+        let memo_paths = account_checks
+            .iter()
+            .map(|(_, c)| {
+                let programs = programs(c);
+                if programs.is_empty() {
+                    return None;
+                }
+                let mut paths = cel_rule::account_paths(programs)?;
+                if let super::definition::Logic::Rule(rule) = &c.def.logic {
+                    paths.extend(rule.requires.iter().cloned());
+                }
+                Some(paths.into_iter().collect())
+            })
+            .collect();
         Plan {
             account_checks,
             needs_cel,
             fields,
+            memo_paths,
         }
     }
 
@@ -156,6 +161,22 @@ impl<'r> Plan<'r> {
     }
 }
 
+/// The CEL expressions of a check: its rule's and its `applies_when`.
+fn programs(c: &Check) -> Vec<&cel_rule::Compiled> {
+    let rule: Vec<&cel_rule::Compiled> = match &c.logic {
+        Compiledlogic::Rule {
+            fail_when,
+            message,
+            pass_message,
+        } => [Some(fail_when), Some(message), pass_message.as_ref()]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Compiledlogic::Native(_) => Vec::new(),
+    };
+    rule.into_iter().chain(c.applies_when.as_ref()).collect()
+}
+
 /// Runs the catalogue: results (status before waivers) in inventory order, with whom each is
 /// about. Accounts are independent, so large inventories are split across threads; the order
 /// of the output does not depend on the split.
@@ -163,6 +184,7 @@ fn run_checks(
     registry: &Registry,
     ctx: &Context,
     severities: &[Severity],
+    memoise: bool,
 ) -> (Vec<CheckResult>, Vec<Subject>) {
     let accounts = &ctx.inventory.accounts;
     let threads = std::thread::available_parallelism()
@@ -177,7 +199,20 @@ fn run_checks(
     let mut subjects = Vec::with_capacity(total);
     if threads == 1 {
         let root = plan.root(registry, ctx);
-        let (r, s) = run_accounts(&plan, root.as_ref(), ctx, severities, 0, accounts);
+        let mut memo = Memo::new(if memoise {
+            plan.account_checks.len()
+        } else {
+            0
+        });
+        let (r, s) = run_accounts(
+            &plan,
+            root.as_ref(),
+            &mut memo,
+            ctx,
+            severities,
+            0,
+            accounts,
+        );
         results.extend(r);
         subjects.extend(s);
     } else {
@@ -195,10 +230,22 @@ fn run_checks(
                     let plan = &plan;
                     scope.spawn(move || {
                         let root = plan.root(registry, ctx);
+                        let mut memo = Memo::new(if memoise {
+                            plan.account_checks.len()
+                        } else {
+                            0
+                        });
                         for (b, batch) in part.chunks(BATCH_ACCOUNTS).enumerate() {
                             let first = n * chunk + b * BATCH_ACCOUNTS;
-                            let out =
-                                run_accounts(plan, root.as_ref(), ctx, severities, first, batch);
+                            let out = run_accounts(
+                                plan,
+                                root.as_ref(),
+                                &mut memo,
+                                ctx,
+                                severities,
+                                first,
+                                batch,
+                            );
                             if tx.send(out).is_err() {
                                 return;
                             }
@@ -234,80 +281,154 @@ fn run_checks(
 }
 
 fn result(check: &Check, severity: Severity, account_id: &str, outcome: Outcome) -> CheckResult {
+    let (status, message, evidence) = parts(outcome);
+    result_of(check, severity, account_id, status, message, evidence)
+}
+
+/// An outcome as a result holds it.
+fn parts(outcome: Outcome) -> (Status, String, Evidence) {
+    let evidence = Evidence::from_value(&outcome.evidence);
+    (outcome.status, outcome.message, evidence)
+}
+
+/// The outcome of a check whose `applies_when` did not say yes.
+fn not_applied(check: &Check, applies: Result<bool, String>) -> Outcome {
+    match applies {
+        Err(e) => Outcome::error(format!("applicability could not be evaluated: {e}")),
+        Ok(_) => not_applicable(check),
+    }
+}
+
+fn result_of(
+    check: &Check,
+    severity: Severity,
+    account_id: &str,
+    status: Status,
+    message: String,
+    evidence: Evidence,
+) -> CheckResult {
     CheckResult {
         check_id: check.def.id.clone(),
         account_id: account_id.to_owned(),
-        status: outcome.status,
+        status,
         severity,
-        message: outcome.message,
-        evidence: Evidence::from_value(&outcome.evidence),
+        message,
+        evidence,
         waiver: None,
         change: None,
     }
 }
 
+/// The CEL scope of one account: `account` holds the fields the rules read.
+fn account_scope<'r>(
+    root: &'r cel::Context<'static, 'static>,
+    fields: Option<&std::collections::BTreeSet<String>>,
+    view: &Value,
+) -> cel::Context<'r, 'static> {
+    let mut s = root.new_inner_scope();
+    let value = match (fields, view) {
+        (Some(fields), Value::Object(all)) => {
+            let read: serde_json::Map<String, Value> = fields
+                .iter()
+                .filter_map(|f| all.get(f).map(|v| (f.clone(), v.clone())))
+                .collect();
+            cel::to_value(&read)
+        }
+        _ => cel::to_value(view),
+    };
+    let _ = s.add_variable("account", value.unwrap_or(cel::Value::Null));
+    s
+}
+
 /// Runs the account-scoped checks on `accounts`, the first of which is account number `first`.
 fn run_accounts(
     plan: &Plan,
-    root: Option<&cel::Context>,
+    root: Option<&cel::Context<'static, 'static>>,
+    memo: &mut Memo,
     ctx: &Context,
     severities: &[Severity],
     first: usize,
     accounts: &[Account],
 ) -> (Vec<CheckResult>, Vec<Subject>) {
     let account_checks = &plan.account_checks;
-    let fields = &plan.fields;
     let mut results = Vec::with_capacity(accounts.len() * account_checks.len());
     let mut subjects = Vec::with_capacity(accounts.len() * account_checks.len());
     for (n, account) in accounts.iter().enumerate() {
         let subject = Subject::Account(u32::try_from(first + n).unwrap_or(u32::MAX));
         let closed = account.status == AccountStatus::Closed;
+        let view = match root {
+            Some(_) if !closed => account_view(ctx, account),
+            _ => Value::Null,
+        };
+        // Built on the first check the memo cannot answer.
         let mut scope = None;
-        let mut view = Value::Null;
-        if !closed {
-            if let Some(root) = root {
-                view = account_view(ctx, account);
-                let mut s = root.new_inner_scope();
-                let value = match (fields, &view) {
-                    (Some(fields), Value::Object(all)) => {
-                        let read: serde_json::Map<String, Value> = fields
-                            .iter()
-                            .filter_map(|f| all.get(f).map(|v| (f.clone(), v.clone())))
-                            .collect();
-                        cel::to_value(&read)
+        for (slot, &(i, check)) in account_checks.iter().enumerate() {
+            let needs_cel =
+                check.applies_when.is_some() || matches!(check.logic, Compiledlogic::Rule { .. });
+            let (status, message, evidence) = match root {
+                _ if closed => parts(Outcome::skip("the account is closed")),
+                Some(root) if needs_cel => {
+                    let paths = plan.memo_paths[slot].as_deref();
+                    let cached = memo.recall(slot, paths, &view);
+                    match (&check.logic, cached) {
+                        (
+                            Compiledlogic::Rule { .. },
+                            Some(Cached::Outcome {
+                                status,
+                                message,
+                                evidence,
+                            }),
+                        ) => (status, message, evidence),
+                        (Compiledlogic::Rule { .. }, _) => {
+                            let s = scope.get_or_insert_with(|| {
+                                account_scope(root, plan.fields.as_ref(), &view)
+                            });
+                            let (status, message, evidence) = parts(match applies(check, s) {
+                                Ok(true) => rule_outcome(check, &view, s),
+                                other => not_applied(check, other),
+                            });
+                            let remembered = Cached::Outcome {
+                                status,
+                                message: message.clone(),
+                                evidence: evidence.clone(),
+                            };
+                            memo.remember(slot, paths, remembered);
+                            (status, message, evidence)
+                        }
+                        (Compiledlogic::Native(n), cached) => {
+                            let applicable = match cached {
+                                Some(Cached::Applies(a)) => a,
+                                _ => {
+                                    let s = scope.get_or_insert_with(|| {
+                                        account_scope(root, plan.fields.as_ref(), &view)
+                                    });
+                                    let a = applies(check, s);
+                                    memo.remember(slot, paths, Cached::Applies(a.clone()));
+                                    a
+                                }
+                            };
+                            parts(match applicable {
+                                Ok(true) => native(n, ctx, account),
+                                other => not_applied(check, other),
+                            })
+                        }
                     }
-                    _ => cel::to_value(&view),
-                };
-                let _ = s.add_variable("account", value.unwrap_or(cel::Value::Null));
-                scope = Some(s);
-            }
-        }
-        for &(i, check) in account_checks {
-            let outcome = if closed {
-                Outcome::skip("the account is closed")
-            } else {
-                let needs = check.applies_when.is_some()
-                    || matches!(check.logic, Compiledlogic::Rule { .. });
-                match (&scope, needs) {
-                    (Some(s), true) => match applies(check, s) {
-                        Ok(false) => not_applicable(check),
-                        Err(e) => {
-                            Outcome::error(format!("applicability could not be evaluated: {e}"))
-                        }
-                        Ok(true) => match &check.logic {
-                            Compiledlogic::Rule { .. } => rule_outcome(check, &view, s),
-                            Compiledlogic::Native(n) => native(n, ctx, account),
-                        },
-                    },
-                    _ => match &check.logic {
-                        Compiledlogic::Native(n) => native(n, ctx, account),
-                        Compiledlogic::Rule { .. } => {
-                            Outcome::error("internal: rule without an evaluation scope")
-                        }
-                    },
                 }
+                _ => parts(match &check.logic {
+                    Compiledlogic::Native(n) => native(n, ctx, account),
+                    Compiledlogic::Rule { .. } => {
+                        Outcome::error("internal: rule without an evaluation scope")
+                    }
+                }),
             };
-            results.push(result(check, severities[i], &account.id, outcome));
+            results.push(result_of(
+                check,
+                severities[i],
+                &account.id,
+                status,
+                message,
+                evidence,
+            ));
             subjects.push(subject);
         }
     }
@@ -399,6 +520,16 @@ impl Tally {
 
 /// Runs the audit and assembles the full report.
 pub fn run(registry: &Registry, ctx: &Context) -> Report {
+    run_with(registry, ctx, true)
+}
+
+/// [`run`] evaluating every rule afresh for every account: for tests that hold the memo's
+/// outcomes to fresh ones.
+pub fn run_without_memo(registry: &Registry, ctx: &Context) -> Report {
+    run_with(registry, ctx, false)
+}
+
+fn run_with(registry: &Registry, ctx: &Context, memoise: bool) -> Report {
     let inv = ctx.inventory;
     let severity_of = |c: &Check| {
         inv.policy
@@ -408,7 +539,7 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
             .unwrap_or(c.def.severity)
     };
     let severities: Vec<Severity> = registry.checks.iter().map(severity_of).collect();
-    let (mut results, subjects) = run_checks(registry, ctx, &severities);
+    let (mut results, subjects) = run_checks(registry, ctx, &severities, memoise);
 
     let mut subject_ids: Vec<&str> = inv.accounts.iter().map(|a| a.id.as_str()).collect();
     subject_ids.push(ORGANISATION);
