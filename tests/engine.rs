@@ -328,8 +328,9 @@ proptest! {
         }
     }
 
-    /// The memo changes nothing: every result is what evaluating the rules afresh gives, on
-    /// valid inventories where accounts share some inputs and differ in others.
+    /// The memo and the per-check projections change nothing: every result is what evaluating
+    /// the rules afresh on the whole account gives, on valid inventories where accounts share
+    /// some inputs and differ in others.
     #[test]
     fn memoised_outcomes_are_fresh_outcomes(
         accounts in prop::collection::vec((

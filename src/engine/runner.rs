@@ -118,10 +118,15 @@ struct Plan<'r> {
     fields: Option<std::collections::BTreeSet<String>>,
     /// Per account check, the paths its outcome depends on (see `memo`); `None`: not memoised.
     memo_paths: Vec<Option<Vec<String>>>,
+    /// Per account check, the paths its CEL reads, none a prefix of another; `None`: the whole
+    /// account.
+    cel_paths: Vec<Option<Vec<String>>>,
 }
 
 impl<'r> Plan<'r> {
-    fn new(registry: &'r Registry) -> Self {
+    /// `shortcuts: false` gives the reference evaluation: no memo, and every rule sees the
+    /// whole account.
+    fn new(registry: &'r Registry, shortcuts: bool) -> Self {
         let account_checks: Vec<(usize, &Check)> = registry
             .checks
             .iter()
@@ -146,11 +151,33 @@ impl<'r> Plan<'r> {
                 Some(paths.into_iter().collect())
             })
             .collect();
+        let cel_paths = account_checks
+            .iter()
+            .map(|(_, c)| {
+                if !shortcuts {
+                    return None;
+                }
+                let paths = cel_rule::account_paths(programs(c))?;
+                let mut kept: Vec<String> = Vec::with_capacity(paths.len());
+                // Sorted, so a path comes after any path it lies under.
+                for p in paths {
+                    let under = kept.iter().any(|k| {
+                        p.strip_prefix(k.as_str())
+                            .is_some_and(|r| r.starts_with('.'))
+                    });
+                    if !under {
+                        kept.push(p);
+                    }
+                }
+                Some(kept)
+            })
+            .collect();
         Plan {
             account_checks,
             needs_cel,
             fields,
             memo_paths,
+            cel_paths,
         }
     }
 
@@ -193,7 +220,7 @@ fn run_checks(
         .min(8)
         .min(accounts.len() / ACCOUNTS_PER_THREAD)
         .max(1);
-    let plan = Plan::new(registry);
+    let plan = Plan::new(registry, memoise);
     let total = accounts.len() * plan.account_checks.len() + registry.checks.len();
     let mut results = Vec::with_capacity(total);
     let mut subjects = Vec::with_capacity(total);
@@ -340,6 +367,60 @@ fn account_scope<'r>(
     s
 }
 
+/// Runs `f` in a CEL scope where `account` holds what check `slot` reads: only its paths when
+/// they are known (a check the memo could not answer needs a few values, and converting the
+/// whole account for it was most of the engine's time), else `whole`, built once per account.
+fn with_scope<'r, T>(
+    root: &'r cel::Context<'static, 'static>,
+    plan: &Plan,
+    slot: usize,
+    view: &Value,
+    whole: &mut Option<cel::Context<'r, 'static>>,
+    f: impl FnOnce(&cel::Context) -> T,
+) -> T {
+    match plan.cel_paths[slot].as_deref() {
+        Some(paths) => {
+            let mut s = root.new_inner_scope();
+            let projected = cel::to_value(project(view, paths));
+            let _ = s.add_variable("account", projected.unwrap_or(cel::Value::Null));
+            f(&s)
+        }
+        None => f(whole.get_or_insert_with(|| account_scope(root, plan.fields.as_ref(), view))),
+    }
+}
+
+/// The part of `view` on `paths`, nested as in `view` (a path under another adds nothing).
+/// What a rule sees through it is what it would see in the whole account: it reads nothing else.
+fn project(view: &Value, paths: &[String]) -> Value {
+    fn insert(out: &mut serde_json::Map<String, Value>, from: &Value, path: &str) {
+        let (head, rest) = match path.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (path, None),
+        };
+        let Some(v) = from.as_object().and_then(|m| m.get(head)) else {
+            return;
+        };
+        match (rest, v) {
+            (Some(rest), Value::Object(_)) => {
+                let entry = out
+                    .entry(head)
+                    .or_insert_with(|| Value::Object(serde_json::Map::new()));
+                if let Value::Object(m) = entry {
+                    insert(m, v, rest);
+                }
+            }
+            _ => {
+                out.insert(head.to_owned(), v.clone());
+            }
+        }
+    }
+    let mut out = serde_json::Map::new();
+    for p in paths {
+        insert(&mut out, view, p);
+    }
+    Value::Object(out)
+}
+
 /// Runs the account-scoped checks on `accounts`, the first of which is account number `first`.
 fn run_accounts(
     plan: &Plan,
@@ -360,8 +441,8 @@ fn run_accounts(
             Some(_) if !closed => account_view(ctx, account),
             _ => Value::Null,
         };
-        // Built on the first check the memo cannot answer.
-        let mut scope = None;
+        // The scope with the whole account (or every field read), for the checks that need it.
+        let mut whole = None;
         for (slot, &(i, check)) in account_checks.iter().enumerate() {
             let needs_cel =
                 check.applies_when.is_some() || matches!(check.logic, Compiledlogic::Rule { .. });
@@ -380,13 +461,14 @@ fn run_accounts(
                             }),
                         ) => (status, message, evidence),
                         (Compiledlogic::Rule { .. }, _) => {
-                            let s = scope.get_or_insert_with(|| {
-                                account_scope(root, plan.fields.as_ref(), &view)
-                            });
-                            let (status, message, evidence) = parts(match applies(check, s) {
-                                Ok(true) => rule_outcome(check, &view, s),
-                                other => not_applied(check, other),
-                            });
+                            let outcome =
+                                with_scope(root, plan, slot, &view, &mut whole, |s| match applies(
+                                    check, s,
+                                ) {
+                                    Ok(true) => rule_outcome(check, &view, s),
+                                    other => not_applied(check, other),
+                                });
+                            let (status, message, evidence) = parts(outcome);
                             let remembered = Cached::Outcome {
                                 status,
                                 message: message.clone(),
@@ -399,10 +481,9 @@ fn run_accounts(
                             let applicable = match cached {
                                 Some(Cached::Applies(a)) => a,
                                 _ => {
-                                    let s = scope.get_or_insert_with(|| {
-                                        account_scope(root, plan.fields.as_ref(), &view)
+                                    let a = with_scope(root, plan, slot, &view, &mut whole, |s| {
+                                        applies(check, s)
                                     });
-                                    let a = applies(check, s);
                                     memo.remember(slot, paths, Cached::Applies(a.clone()));
                                     a
                                 }
@@ -523,8 +604,8 @@ pub fn run(registry: &Registry, ctx: &Context) -> Report {
     run_with(registry, ctx, true)
 }
 
-/// [`run`] evaluating every rule afresh for every account: for tests that hold the memo's
-/// outcomes to fresh ones.
+/// [`run`] evaluating every rule afresh for every account, on the whole account: the reference
+/// that tests hold the memo and the per-check projections to.
 pub fn run_without_memo(registry: &Registry, ctx: &Context) -> Report {
     run_with(registry, ctx, false)
 }
@@ -762,6 +843,28 @@ fn run_with(registry: &Registry, ctx: &Context, memoise: bool) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_projection_keeps_what_the_paths_reach_and_how_they_stop() {
+        let view = json!({
+            "id": "a",
+            "security": {"two_factor": "sms", "login_email": "a@w.uk"},
+            "owner": null,
+            "access": [{"person": "p"}],
+        });
+        let paths: Vec<String> = ["access", "owner.name", "security.two_factor", "security.x"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            project(&view, &paths),
+            json!({
+                "access": [{"person": "p"}],
+                "owner": null,
+                "security": {"two_factor": "sms"},
+            })
+        );
+    }
 
     #[test]
     fn permute_matches_a_copying_reorder() {
