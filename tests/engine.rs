@@ -391,3 +391,34 @@ fn memoised_outcomes_are_fresh_outcomes_at_scale() {
     assert_eq!(memoised.results.len(), fresh.results.len());
     assert!(memoised.results == fresh.results);
 }
+
+/// Long lists are read on several threads; every problem is still reported, in document order.
+#[test]
+fn problems_in_a_long_inventory_come_in_document_order() {
+    let yaml = gen::inventory(3_000, 2_500);
+    let mut lines: Vec<String> = yaml.lines().map(str::to_owned).collect();
+    let mut planted = Vec::new();
+    for n in [10usize, 1_600, 2_950] {
+        let at = lines
+            .iter()
+            .position(|l| l == &format!("  - id: acc{n}"))
+            .expect("account line");
+        lines[at + 7] = "    listed_on_website: maybe".into();
+        planted.push(at + 8);
+    }
+    let person = lines
+        .iter()
+        .position(|l| l.starts_with("  - {id: p2402,"))
+        .expect("person line");
+    lines[person] = lines[person].replace("status: active", "status: retired");
+    planted.insert(0, person + 1);
+    let Err(diags) = load::parse("big.yaml", lines.join("\n").as_bytes()) else {
+        panic!("the planted problems must be reported");
+    };
+    // Then the references to the person who could not be read, from the whole-file checks.
+    let found: Vec<usize> = diags.iter().map(|d| d.line as usize).collect();
+    assert_eq!(found[..planted.len()], planted, "{diags:#?}");
+    assert!(diags[planted.len()..]
+        .iter()
+        .all(|d| d.message.contains("p2402")));
+}

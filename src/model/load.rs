@@ -225,11 +225,11 @@ fn parse_with(
         inv.policy = policy(&mut cx, n, Policy::default());
     }
     if let Some(n) = top.get("people") {
-        inv.people = cx.list(n, "people", person);
+        inv.people = cx.list_par(n, "people", person);
     }
     let accounts = top.require(&mut cx, "accounts", "the inventory");
     if let Some(n) = accounts {
-        inv.accounts = cx.list(n, "accounts", account);
+        inv.accounts = cx.list_par(n, "accounts", account);
     }
     if let Some(n) = top.get("waivers") {
         inv.waivers = cx.list(n, "waivers", waiver);

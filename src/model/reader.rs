@@ -291,6 +291,57 @@ impl<'s> Cx<'s> {
     }
 }
 
+/// Below this many items a list is read on one thread.
+const PARALLEL_MIN_ITEMS: usize = 2_000;
+
+impl Cx<'_> {
+    /// [`Cx::list`] for long lists of independent items (accounts, people), read on several
+    /// threads. Items and diagnostics come out in document order, as on one thread.
+    pub fn list_par<T: Send>(
+        &mut self,
+        node: &Node,
+        field: &str,
+        item: impl Fn(&mut Cx, &Node) -> Option<T> + Sync,
+    ) -> Vec<T> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        let items = match &node.kind {
+            Kind::Seq(items) if threads > 1 && items.len() >= PARALLEL_MIN_ITEMS => items,
+            _ => return self.list(node, field, item),
+        };
+        let chunk = items.len().div_ceil(threads);
+        let (file, src) = (self.file.as_str(), self.src);
+        let parts: Vec<(Vec<T>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(chunk)
+                .map(|part| {
+                    let item = &item;
+                    scope.spawn(move || {
+                        let mut cx = Cx::new(file, src);
+                        let out: Vec<T> = part.iter().filter_map(|n| item(&mut cx, n)).collect();
+                        (out, cx.diags)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        let mut out = Vec::with_capacity(items.len());
+        for (values, mut diags) in parts {
+            out.extend(values);
+            self.diags.append(&mut diags);
+        }
+        out
+    }
+}
+
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
