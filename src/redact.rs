@@ -3,9 +3,10 @@
 //! Consistent pseudonyms: the same person is the same "Person A" everywhere in the report, and
 //! the same address the same `user-1@domain`. Decisions:
 //! - Names are learnt from evidence under the keys `person`, `people`, `owner`, `name`, `email`
-//!   (at any depth), from account owners and from waiver approvers; every free-text field is then
-//!   searched for them (whole words, any case). A name never recorded in those places cannot be
-//!   recognised in free text: the engine puts every person it mentions into evidence.
+//!   (at any depth), from account owners and from waiver approvers, and, when the audit has the
+//!   inventory, from its `people`; every free-text field is then searched for them (whole words,
+//!   any case). So a person named only in free text (a waiver's reason) is masked too when they
+//!   are in `people`; `palisade report`, which has only results.json, cannot know such a name.
 //! - E-mail addresses are found anywhere by pattern. The local part is masked and the domain
 //!   kept, because the domain is the finding (MAIL-01..03 say "a personal gmail.com address").
 //! - Person ids and account handles are left alone: they identify accounts, not people.
@@ -38,6 +39,74 @@ fn email_re() -> &'static Regex {
     })
 }
 
+/// Finds known names in text as whole words, in any case.
+///
+/// Aho-Corasick over the lower-cased names, not one regex alternation: with the thousands of
+/// people of a large inventory, that regex either exceeded its size limit (and then nothing was
+/// masked) or took over a minute on a 10,000-account report.
+struct NameMatcher {
+    ac: aho_corasick::AhoCorasick,
+    /// Lower-case names, by pattern number.
+    names: Vec<String>,
+}
+
+impl NameMatcher {
+    fn new(names: Vec<String>) -> Option<Self> {
+        if names.is_empty() {
+            return None;
+        }
+        let ac = aho_corasick::AhoCorasick::new(&names).ok()?;
+        Some(NameMatcher { ac, names })
+    }
+
+    /// `(start, end, name)` byte ranges of `text`, in order, not overlapping; where names overlap
+    /// the leftmost, then the longest, wins.
+    fn find(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        // Lower-case the text, remembering where each byte came from (a character may lower-case
+        // to more bytes, or to several characters).
+        let mut low = String::with_capacity(text.len());
+        let mut from = Vec::with_capacity(text.len() + 1);
+        for (i, c) in text.char_indices() {
+            for l in c.to_lowercase() {
+                let before = low.len();
+                low.push(l);
+                from.extend(std::iter::repeat_n(i, low.len() - before));
+            }
+        }
+        from.push(text.len());
+        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        // The original range of low[s..e], if both ends fall between original characters.
+        let range = |s: usize, e: usize| {
+            let start_ok = s == 0 || from[s] != from[s - 1];
+            let end_ok = e == low.len() || from[e] != from[e - 1];
+            (start_ok && end_ok).then(|| (from[s], from[e]))
+        };
+        let mut hits: Vec<(usize, usize, usize)> =
+            self.ac
+                .find_overlapping_iter(low.as_str())
+                .filter_map(|m| {
+                    let (start, end) = range(m.start(), m.end())?;
+                    let whole = &text[start..end];
+                    // `\b` at both ends, as a regex would have it.
+                    let first = whole.chars().next();
+                    let last = whole.chars().next_back();
+                    let before = text[..start].chars().next_back();
+                    let after = text[end..].chars().next();
+                    (is_word(before) != is_word(first) && is_word(last) != is_word(after))
+                        .then_some((start, end, m.pattern().as_usize()))
+                })
+                .collect();
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out: Vec<(usize, usize, usize)> = Vec::new();
+        for h in hits {
+            if out.last().is_none_or(|l| h.0 >= l.1) {
+                out.push(h);
+            }
+        }
+        out
+    }
+}
+
 /// What was masked, for the command's message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Redacted {
@@ -47,11 +116,13 @@ pub struct Redacted {
 
 #[derive(Default)]
 struct Redactor {
-    /// lower-case name → pseudonym
-    names: HashMap<String, String>,
+    /// lower-case name → pseudonym; `None` for a known name not met yet in the report.
+    names: HashMap<String, Option<String>>,
+    /// Pseudonyms given so far.
+    given: usize,
     /// lower-case address → pseudonymous address
     emails: HashMap<String, String>,
-    name_re: Option<Regex>,
+    matcher: Option<NameMatcher>,
 }
 
 /// "A".."Z", "AA".."AZ", … (bijective base 26).
@@ -74,10 +145,18 @@ impl Redactor {
         if name.chars().count() < 2 || email_re().is_match(name) {
             return;
         }
-        let key = name.to_lowercase();
-        if !self.names.contains_key(&key) {
-            let p = format!("Person {}", letters(self.names.len()));
-            self.names.insert(key, p);
+        let slot = self.names.entry(name.to_lowercase()).or_default();
+        if slot.is_none() {
+            *slot = Some(format!("Person {}", letters(self.given)));
+            self.given += 1;
+        }
+    }
+
+    /// A name to look for, given a pseudonym only where it is found.
+    fn know_name(&mut self, name: &str) {
+        let name = name.trim();
+        if name.chars().count() >= 2 && !email_re().is_match(name) {
+            self.names.entry(name.to_lowercase()).or_default();
         }
     }
 
@@ -98,14 +177,8 @@ impl Redactor {
     }
 
     fn build(&mut self) {
-        let mut names: Vec<&String> = self.names.keys().collect();
-        // Longest first, so "Ann Lee-Smith" is replaced before "Ann Lee".
-        names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        if names.is_empty() {
-            return;
-        }
-        let alts: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
-        self.name_re = Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok();
+        let names: Vec<String> = self.names.keys().cloned().collect();
+        self.matcher = NameMatcher::new(names);
     }
 
     fn email(&mut self, address: &str, domain: &str) -> String {
@@ -136,17 +209,23 @@ impl Redactor {
             out.push_str(&s[last..]);
             *s = out;
         }
-        if let Some(re) = &self.name_re {
-            if re.is_match(s) {
-                let names = &self.names;
-                *s = re
-                    .replace_all(s, |c: &regex::Captures| {
-                        names
-                            .get(&c[0].to_lowercase())
-                            .cloned()
-                            .unwrap_or_else(|| "Person ?".into())
-                    })
-                    .into_owned();
+        if let Some(m) = &self.matcher {
+            let found = m.find(s);
+            if !found.is_empty() {
+                let mut out = String::with_capacity(s.len());
+                let mut last = 0;
+                for (start, end, name) in found {
+                    out.push_str(&s[last..start]);
+                    let slot = self.names.entry(m.names[name].clone()).or_default();
+                    let given = &mut self.given;
+                    out.push_str(slot.get_or_insert_with(|| {
+                        *given += 1;
+                        format!("Person {}", letters(*given - 1))
+                    }));
+                    last = end;
+                }
+                out.push_str(&s[last..]);
+                *s = out;
             }
         }
     }
@@ -169,6 +248,14 @@ impl Redactor {
 
 /// Masks names and e-mail addresses throughout `report` (see the module documentation).
 pub fn redact(report: &mut Report) -> Redacted {
+    redact_knowing(report, std::iter::empty())
+}
+
+/// [`redact`], also masking `known` names (the inventory's people) wherever they occur.
+pub fn redact_knowing<'n>(
+    report: &mut Report,
+    known: impl IntoIterator<Item = &'n str>,
+) -> Redacted {
     let mut r = Redactor::default();
     // Learn, in report order.
     for res in &report.results {
@@ -186,6 +273,9 @@ pub fn redact(report: &mut Report) -> Redacted {
     }
     for w in &report.waivers {
         r.learn_name(&w.approved_by);
+    }
+    for name in known {
+        r.know_name(name);
     }
     r.build();
 
@@ -218,7 +308,7 @@ pub fn redact(report: &mut Report) -> Redacted {
         r.text(&mut s.detail);
     }
     Redacted {
-        people: r.names.len(),
+        people: r.given,
         emails: r.emails.len(),
     }
 }
@@ -231,5 +321,50 @@ mod tests {
         assert_eq!(super::letters(25), "Z");
         assert_eq!(super::letters(26), "AA");
         assert_eq!(super::letters(27), "AB");
+    }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    #[test]
+    fn thousands_of_known_names_still_build_a_matcher() {
+        let mut r = super::Redactor::default();
+        for i in 0..6000 {
+            r.know_name(&format!("Firstname{i} Lastname-Ünïcode{i}"));
+        }
+        r.build();
+        let m = r.matcher.as_ref().expect("a matcher for 6,000 names");
+        let text = "approved after a call with FIRSTNAME5999 Lastname-ÜNÏCODE5999.";
+        let found = m.find(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            &text[found[0].0..found[0].1],
+            "FIRSTNAME5999 Lastname-ÜNÏCODE5999"
+        );
+    }
+
+    #[test]
+    fn names_match_as_whole_words_longest_first() {
+        let mut r = super::Redactor::default();
+        for n in ["Ann Lee", "Ann Lee-Smith", "Bo"] {
+            r.know_name(n);
+        }
+        r.build();
+        let m = r.matcher.as_ref().expect("matcher");
+        let shown = |t: &str| -> Vec<String> {
+            m.find(t)
+                .iter()
+                .map(|&(s, e, _)| t[s..e].to_owned())
+                .collect()
+        };
+        assert_eq!(
+            shown("ask ann lee-smith, not ANN LEE"),
+            ["ann lee-smith", "ANN LEE"]
+        );
+        // "Ann Lee-Smithers" is not Ann Lee-Smith, but it does begin with the word "Ann Lee".
+        assert_eq!(shown("Ann Lee-Smithers"), ["Ann Lee"]);
+        assert_eq!(shown("Bob, Bo_x, xBo, Bo."), ["Bo"]);
+        // A character that lower-cases to more bytes before a name keeps the offsets right.
+        assert_eq!(shown("İİ Bo"), ["Bo"]);
     }
 }

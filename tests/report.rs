@@ -314,6 +314,32 @@ fn diff_reports_regressions_fixes_and_accounts() {
 }
 
 #[test]
+fn a_person_named_only_in_free_text_is_masked_when_known() {
+    let mut with_people = fixture();
+    let w = with_people
+        .waivers
+        .first_mut()
+        .expect("the fixture has a waiver");
+    w.reason = "agreed with Dana O'Neill until the migration ends".into();
+    let mut without = with_people.clone();
+    palisade::redact::redact(&mut without);
+    let plain = serde_json::to_string(&without.waivers).unwrap();
+    assert!(
+        plain.contains("Dana O'Neill"),
+        "results.json alone cannot know her"
+    );
+    let counts =
+        palisade::redact::redact_knowing(&mut with_people, ["Dana O'Neill", "Nobody Here"]);
+    let masked = serde_json::to_string(&with_people.waivers).unwrap();
+    assert!(!masked.contains("Dana"), "{masked}");
+    assert!(masked.contains("agreed with Person "), "{masked}");
+    // A known name that never occurs is not counted as masked.
+    let mut again = fixture();
+    let before = palisade::redact::redact(&mut again).people;
+    assert_eq!(counts.people, before + 1);
+}
+
+#[test]
 fn redaction_is_consistent_and_complete() {
     let mut r = fixture();
     let counts = palisade::redact::redact(&mut r);

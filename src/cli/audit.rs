@@ -253,7 +253,8 @@ pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
         report.meta.baseline = Some(b.display().to_string());
     }
     if args.redact {
-        redact::redact(&mut report);
+        let people = inv.people.iter().filter_map(|p| p.name.as_deref());
+        redact::redact_knowing(&mut report, people);
     }
     Ok(report)
 }
