@@ -18,3 +18,12 @@ pub mod render;
 pub mod vault;
 
 pub use error::{Error, Result};
+
+/// Threads worth starting for CPU-bound work split in parts (YAML pieces, lists, accounts): the
+/// cores available, at most 8 (past that the parts are too small to pay for a thread).
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8)
+}

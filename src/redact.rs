@@ -107,6 +107,30 @@ impl NameMatcher {
     }
 }
 
+/// The next pseudonym, "Person A", "Person B", …, counting it in `given`.
+fn pseudonym(given: &mut usize) -> String {
+    *given += 1;
+    format!("Person {}", letters(*given - 1))
+}
+
+/// `text` with each `(start, end, what)` range (in order, not overlapping) replaced by
+/// `replace(the text of the range, what)`.
+fn splice<T>(
+    text: &str,
+    ranges: Vec<(usize, usize, T)>,
+    mut replace: impl FnMut(&str, T) -> String,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end, what) in ranges {
+        out.push_str(&text[last..start]);
+        out.push_str(&replace(&text[start..end], what));
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// What was masked, for the command's message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Redacted {
@@ -147,8 +171,7 @@ impl Redactor {
         }
         let slot = self.names.entry(name.to_lowercase()).or_default();
         if slot.is_none() {
-            *slot = Some(format!("Person {}", letters(self.given)));
-            self.given += 1;
+            *slot = Some(pseudonym(&mut self.given));
         }
     }
 
@@ -191,8 +214,6 @@ impl Redactor {
 
     fn text(&mut self, s: &mut String) {
         if s.contains('@') {
-            let mut out = String::with_capacity(s.len());
-            let mut last = 0;
             let found: Vec<(usize, usize, String)> = email_re()
                 .captures_iter(s)
                 .filter_map(|c| {
@@ -200,32 +221,19 @@ impl Redactor {
                     Some((all.start(), all.end(), c.get(1)?.as_str().to_string()))
                 })
                 .collect();
-            for (start, end, domain) in found {
-                out.push_str(&s[last..start]);
-                let masked = self.email(&s[start..end], &domain);
-                out.push_str(&masked);
-                last = end;
-            }
-            out.push_str(&s[last..]);
-            *s = out;
+            *s = splice(s, found, |address, domain| self.email(address, &domain));
         }
         if let Some(m) = &self.matcher {
             let found = m.find(s);
             if !found.is_empty() {
-                let mut out = String::with_capacity(s.len());
-                let mut last = 0;
-                for (start, end, name) in found {
-                    out.push_str(&s[last..start]);
-                    let slot = self.names.entry(m.names[name].clone()).or_default();
-                    let given = &mut self.given;
-                    out.push_str(slot.get_or_insert_with(|| {
-                        *given += 1;
-                        format!("Person {}", letters(*given - 1))
-                    }));
-                    last = end;
-                }
-                out.push_str(&s[last..]);
-                *s = out;
+                let (names, given) = (&mut self.names, &mut self.given);
+                *s = splice(s, found, |_, name| {
+                    // The matcher was built from these keys.
+                    match names.get_mut(m.names[name].as_str()) {
+                        Some(slot) => slot.get_or_insert_with(|| pseudonym(given)).clone(),
+                        None => pseudonym(given),
+                    }
+                });
             }
         }
     }

@@ -259,15 +259,20 @@ pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
     Ok(report)
 }
 
-pub fn render(
+/// Writes `format` into `out`: the text report in colour when `color`, the others as the
+/// renderers give them (results.json streamed).
+fn render_into(
     report: &Report,
     format: Format,
-    ui: &Ui,
+    color: bool,
     opts: &render::RenderOptions,
-) -> crate::Result<Vec<u8>> {
+    out: &mut dyn std::io::Write,
+) -> crate::Result<()> {
     match format {
-        Format::Text => Ok(render::text::render(report, ui.color).into_bytes()),
-        other => render::render(report, other, opts),
+        Format::Text => out
+            .write_all(render::text::render(report, color).as_bytes())
+            .map_err(|e| Error::io(format!("writing {}", format.file_name()), e)),
+        other => render::render_to(report, other, opts, out),
     }
 }
 
@@ -297,30 +302,17 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
                 if let Some(f) = formats.first() {
                     let mut out = std::io::stdout().lock();
                     // A closed pipe (`| head`) is not an error of the audit.
-                    let _ = match f {
-                        Format::Text => std::io::Write::write_all(
-                            &mut out,
-                            render::text::render(&report, ui.color).as_bytes(),
-                        )
-                        .map_err(|e| Error::io("writing to standard output", e)),
-                        other => render::render_to(&report, *other, &opts, &mut out),
-                    };
+                    let _ = render_into(&report, *f, ui.color, &opts, &mut out);
                 }
             }
         }
         Some(dir) => {
-            let plain = Ui {
-                color: false,
-                quiet: ui.quiet,
-            };
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
             for f in &formats {
-                render::write_atomically_with(dir, f.file_name(), |w| match f {
-                    Format::Text => w
-                        .write_all(render::text::render(&report, plain.color).as_bytes())
-                        .map_err(|e| Error::io("writing report.txt", e)),
-                    other => render::render_to(&report, *other, &opts, w),
+                // Files never hold colour codes.
+                render::write_atomically_with(dir, f.file_name(), |w| {
+                    render_into(&report, *f, false, &opts, w)
                 })?;
             }
             if !ui.quiet {

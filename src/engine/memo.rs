@@ -52,7 +52,7 @@ pub struct Memo {
 }
 
 impl Memo {
-    /// A memo for `checks` account checks; with none, nothing is memoised.
+    /// A memo for `checks` account checks; a check looked up without paths is not memoised.
     pub fn new(checks: usize) -> Self {
         Memo {
             slots: (0..checks).map(|_| Slot::default()).collect(),
@@ -86,15 +86,21 @@ impl Memo {
         hit
     }
 
-    /// Remembers `value` under the key the last [`Memo::recall`] of `slot` built (which missed).
-    pub fn remember(&mut self, slot: usize, paths: Option<&[String]>, value: Cached) {
+    /// Remembers `value()` under the key the last [`Memo::recall`] of `slot` built (which
+    /// missed); `value` is not called when nothing would be kept.
+    pub fn remember(
+        &mut self,
+        slot: usize,
+        paths: Option<&[String]>,
+        value: impl FnOnce() -> Cached,
+    ) {
         let Some(s) = self.slots.get_mut(slot) else {
             return;
         };
         if paths.is_none() || s.off || s.entries.len() >= MAX_ENTRIES {
             return;
         }
-        s.entries.insert(self.key.as_slice().into(), value);
+        s.entries.insert(self.key.as_slice().into(), value());
     }
 }
 
@@ -181,7 +187,7 @@ mod tests {
         for i in 0..TRIAL_LOOKUPS + 1 {
             let view = json!({ "id": format!("acc{i}") });
             assert!(memo.recall(0, Some(&paths), &view).is_none());
-            memo.remember(0, Some(&paths), cached.clone());
+            memo.remember(0, Some(&paths), || cached.clone());
         }
         assert!(memo.slots[0].off);
         assert!(memo.slots[0].entries.is_empty());
@@ -193,7 +199,7 @@ mod tests {
         let mut memo = Memo::new(1);
         let view = json!({"security": {"two_factor": "sms", "login_email": "a@b"}});
         assert!(memo.recall(0, Some(&paths), &view).is_none());
-        memo.remember(0, Some(&paths), Cached::Applies(Ok(false)));
+        memo.remember(0, Some(&paths), || Cached::Applies(Ok(false)));
         let again = json!({"security": {"two_factor": "sms", "login_email": "c@d"}});
         assert!(matches!(
             memo.recall(0, Some(&paths), &again),

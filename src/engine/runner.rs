@@ -137,27 +137,19 @@ impl<'r> Plan<'r> {
             matches!(c.logic, Compiledlogic::Rule { .. }) || c.applies_when.is_some()
         });
         let fields = cel_rule::account_fields(account_checks.iter().flat_map(|(_, c)| programs(c)));
-        let memo_paths = account_checks
-            .iter()
-            .map(|(_, c)| {
-                let programs = programs(c);
-                if programs.is_empty() {
-                    return None;
-                }
-                let mut paths = cel_rule::account_paths(programs)?;
+        let (mut memo_paths, mut cel_paths) = (Vec::new(), Vec::new());
+        for (_, c) in &account_checks {
+            let programs = programs(c);
+            let read = (shortcuts && !programs.is_empty())
+                .then(|| cel_rule::account_paths(programs))
+                .flatten();
+            memo_paths.push(read.clone().map(|mut paths| {
                 if let super::definition::Logic::Rule(rule) = &c.def.logic {
                     paths.extend(rule.requires.iter().cloned());
                 }
-                Some(paths.into_iter().collect())
-            })
-            .collect();
-        let cel_paths = account_checks
-            .iter()
-            .map(|(_, c)| {
-                if !shortcuts {
-                    return None;
-                }
-                let paths = cel_rule::account_paths(programs(c))?;
+                paths.into_iter().collect()
+            }));
+            cel_paths.push(read.map(|paths| {
                 let mut kept: Vec<String> = Vec::with_capacity(paths.len());
                 // Sorted, so a path comes after any path it lies under.
                 for p in paths {
@@ -169,9 +161,9 @@ impl<'r> Plan<'r> {
                         kept.push(p);
                     }
                 }
-                Some(kept)
-            })
-            .collect();
+                kept
+            }));
+        }
         Plan {
             account_checks,
             needs_cel,
@@ -179,6 +171,11 @@ impl<'r> Plan<'r> {
             memo_paths,
             cel_paths,
         }
+    }
+
+    /// A worker's memo (it memoises nothing in the reference evaluation: no paths).
+    fn memo(&self) -> Memo {
+        Memo::new(self.memo_paths.len())
     }
 
     /// The CEL root scope, one per thread (it is not shared across threads).
@@ -214,10 +211,7 @@ fn run_checks(
     memoise: bool,
 ) -> (Vec<CheckResult>, Vec<Subject>) {
     let accounts = &ctx.inventory.accounts;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8)
+    let threads = crate::cores()
         .min(accounts.len() / ACCOUNTS_PER_THREAD)
         .max(1);
     let plan = Plan::new(registry, memoise);
@@ -226,11 +220,7 @@ fn run_checks(
     let mut subjects = Vec::with_capacity(total);
     if threads == 1 {
         let root = plan.root(registry, ctx);
-        let mut memo = Memo::new(if memoise {
-            plan.account_checks.len()
-        } else {
-            0
-        });
+        let mut memo = plan.memo();
         let (r, s) = run_accounts(
             &plan,
             root.as_ref(),
@@ -257,11 +247,7 @@ fn run_checks(
                     let plan = &plan;
                     scope.spawn(move || {
                         let root = plan.root(registry, ctx);
-                        let mut memo = Memo::new(if memoise {
-                            plan.account_checks.len()
-                        } else {
-                            0
-                        });
+                        let mut memo = plan.memo();
                         for (b, batch) in part.chunks(BATCH_ACCOUNTS).enumerate() {
                             let first = n * chunk + b * BATCH_ACCOUNTS;
                             let out = run_accounts(
@@ -469,12 +455,11 @@ fn run_accounts(
                                     other => not_applied(check, other),
                                 });
                             let (status, message, evidence) = parts(outcome);
-                            let remembered = Cached::Outcome {
+                            memo.remember(slot, paths, || Cached::Outcome {
                                 status,
                                 message: message.clone(),
                                 evidence: evidence.clone(),
-                            };
-                            memo.remember(slot, paths, remembered);
+                            });
                             (status, message, evidence)
                         }
                         (Compiledlogic::Native(n), cached) => {
@@ -484,7 +469,7 @@ fn run_accounts(
                                     let a = with_scope(root, plan, slot, &view, &mut whole, |s| {
                                         applies(check, s)
                                     });
-                                    memo.remember(slot, paths, Cached::Applies(a.clone()));
+                                    memo.remember(slot, paths, || Cached::Applies(a.clone()));
                                     a
                                 }
                             };

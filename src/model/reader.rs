@@ -303,10 +303,7 @@ impl Cx<'_> {
         field: &str,
         item: impl Fn(&mut Cx, &Node) -> Option<T> + Sync,
     ) -> Vec<T> {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(8);
+        let threads = crate::cores();
         let items = match &node.kind {
             Kind::Seq(items) if threads > 1 && items.len() >= PARALLEL_MIN_ITEMS => items,
             _ => return self.list(node, field, item),

@@ -28,10 +28,7 @@ const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
 /// Parses `text` (one non-empty document) into a located tree, or `None` to defer to the slow path.
 pub fn parse(text: &str) -> Option<Node<'_>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
+    let threads = crate::cores();
     if threads > 1 && text.len() >= PARALLEL_MIN_BYTES {
         if let Some(node) = parse_split(text, threads) {
             return Some(node);
