@@ -69,8 +69,96 @@ fn near(seed: &str) -> impl Strategy<Value = String> {
         })
 }
 
+/// Officials of every shape the quick prefilter treats differently: short names it cannot cut
+/// into pieces, names with affixes, digits, separators and non-ASCII letters, Bluesky and
+/// Mastodon handles.
+fn awkward_officials() -> palisade::model::Inventory {
+    let mut inv = westmere();
+    for (i, (platform, handle, display)) in [
+        (Platform::X, "WMP", None),
+        (Platform::X, "Cops24", Some("Cops 24")),
+        (Platform::X, "TheWestmereNews", None),
+        (Platform::X, "AbbeyNPT_247", None),
+        (Platform::X, "Wéstmère_Pol", Some("Wéstmère")),
+        (Platform::X, "mm_dd_ww", None),
+        (Platform::Bluesky, "wmp.police.uk", None),
+        (Platform::Mastodon, "westmere@police.social", None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        inv.accounts
+            .push(account(&format!("awk-{i}"), platform, handle, display));
+    }
+    inv
+}
+
+/// A handle a few random edits (insertions, deletions, substitutions, transpositions, case
+/// changes, look-alike digits, separators, affixes) away from `seed`.
+fn edited(seed: &'static str) -> impl Strategy<Value = String> {
+    let op = (0u8..8, 0usize..32, "[a-zA-Z0-9_.]");
+    proptest::collection::vec(op, 0..4).prop_map(move |ops| {
+        let mut h: Vec<char> = seed.chars().collect();
+        for (kind, pos, c) in ops {
+            let c = c.chars().next().unwrap_or('x');
+            let n = h.len();
+            let at = if n == 0 { 0 } else { pos % n };
+            match kind {
+                0 => h.insert(pos % (n + 1), c),
+                1 if n > 1 => {
+                    h.remove(at);
+                }
+                2 if n > 0 => h[at] = c,
+                3 if n > 1 && at + 1 < n => h.swap(at, at + 1),
+                4 if n > 0 => h[at] = h[at].to_ascii_uppercase(),
+                5 if n > 0 => {
+                    h[at] = match h[at] {
+                        'o' => '0',
+                        'l' | 'i' => '1',
+                        'e' => '3',
+                        'm' => 'n',
+                        c => c,
+                    }
+                }
+                6 => h.splice(0..0, "Real".chars()).for_each(drop),
+                _ => h.extend("_hq".chars()),
+            }
+        }
+        h.into_iter().collect()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The quick prefilter may only spare work: near misses of every awkward official give the
+    /// same suspects with it as when every pair is scored.
+    #[test]
+    fn prefilter_never_loses_a_suspect(
+        handles in proptest::collection::vec(prop_oneof![
+            edited("WestmerePolice"), edited("WMP"), edited("Cops24"), edited("TheWestmereNews"),
+            edited("AbbeyNPT_247"), edited("Westmere_Pol"), edited("mm_dd_ww"),
+            edited("wmp.police.uk"), edited("westmere"),
+        ], 1..60),
+        displays in proptest::collection::vec(prop_oneof![
+            Just(None), Just(Some("Cops  24".to_string())), Just(Some("Westmere Police".to_string())),
+            "[A-Za-z ]{0,12}".prop_map(Some),
+        ], 1..4),
+        threshold in 0.80f64..0.99,
+    ) {
+        let inv = awkward_officials();
+        let mut cands = Vec::new();
+        for (i, h) in handles.into_iter().enumerate() {
+            let d = displays[i % displays.len()].clone();
+            for p in [Platform::X, Platform::Bluesky, Platform::Mastodon] {
+                cands.push(candidate(p, h.clone(), d.clone()));
+            }
+            cands.push(candidate(Platform::Bluesky, format!("{h}.bsky.social"), None));
+            cands.push(candidate(Platform::Mastodon, format!("{h}@police.social"), None));
+        }
+        let (indexed, brute) = both(&inv, threshold, &cands);
+        prop_assert_eq!(indexed, brute);
+    }
 
     #[test]
     fn indexed_equals_brute_force(

@@ -117,6 +117,43 @@ fn progress_bar(progress: bool) -> ProgressBar {
 /// that memory stays flat on a file of millions of rows.
 const BATCH: usize = 4096;
 
+/// Rows read by the reader thread for a worker. Its records are kept when it comes back, so
+/// `len` says how many hold this batch's rows.
+#[derive(Default)]
+struct Batch {
+    records: Vec<csv::ByteRecord>,
+    len: usize,
+}
+
+impl Batch {
+    fn rows(&self) -> &[csv::ByteRecord] {
+        &self.records[..self.len.min(self.records.len())]
+    }
+
+    /// The record the next row is read into (the batch is reset first if it came back full).
+    fn next_slot(&mut self) -> &mut csv::ByteRecord {
+        if self.len >= BATCH {
+            self.len = 0;
+        }
+        if self.records.len() <= self.len {
+            self.records.resize_with(self.len + 1, csv::ByteRecord::new);
+        }
+        &mut self.records[self.len]
+    }
+
+    /// Keep the row just read, unless it is a blank line; returns the rows now held.
+    fn keep(&mut self) -> usize {
+        let blank = self
+            .records
+            .get(self.len)
+            .is_some_and(|r| r.len() == 1 && r.get(0).is_some_and(<[u8]>::is_empty));
+        if !blank {
+            self.len += 1;
+        }
+        self.len
+    }
+}
+
 /// What one worker gives back: suspects, bad rows (line, diagnostic) and counts.
 #[derive(Default)]
 struct WorkerOut {
@@ -165,15 +202,19 @@ pub(super) fn scan(
     let shared: &Search = search;
     // Reading and splitting CSV is one thread's work; normalising and scoring (the bulk) is
     // shared out in batches. Results are merged after the scope, in a deterministic way.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<csv::ByteRecord>>(workers * 2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(workers * 2);
     let rx = std::sync::Mutex::new(rx);
+    // Workers hand read batches back, so their records (and buffers) serve again: a million
+    // rows then cost a few dozen allocations rather than two each.
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch>();
     let outs: Vec<WorkerOut> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, cols, file, source, found) = (&rx, &cols, &file, &source, &found);
+                let back = back_tx.clone();
                 scope.spawn(move || {
                     let mut out = WorkerOut::default();
-                    let mut ids = Vec::new();
+                    let mut scratch = super::Scratch::default();
                     loop {
                         // A poisoned lock means another worker panicked: stop taking work.
                         let batch = match rx.lock() {
@@ -181,12 +222,12 @@ pub(super) fn scan(
                             Err(_) => break,
                         };
                         let Ok(batch) = batch else { break };
-                        for rec in &batch {
+                        for rec in batch.rows() {
                             let line = rec.position().map_or(0, |p| p.line());
                             match row(rec, cols, source) {
                                 Ok(c) => {
                                     out.candidates += 1;
-                                    let hits = shared.evaluate(c, &mut ids);
+                                    let hits = shared.evaluate(c, &mut scratch);
                                     found.fetch_add(
                                         hits.len(),
                                         std::sync::atomic::Ordering::Relaxed,
@@ -201,15 +242,17 @@ pub(super) fn scan(
                                 }
                             }
                         }
+                        // The reader may have finished and gone: then the batch is just freed.
+                        let _ = back.send(batch);
                     }
                     out
                 })
             })
             .collect();
-        let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(BATCH);
-        let mut rec = csv::ByteRecord::new();
+        drop(back_tx);
+        let mut batch = Batch::default();
         loop {
-            match reader.read_byte_record(&mut rec) {
+            match reader.read_byte_record(batch.next_slot()) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
@@ -224,7 +267,9 @@ pub(super) fn scan(
                     }
                     stats.rows += 1;
                     stats.bad_row_count += 1;
-                    reader_bad.push(diag(&file, line, format!("unreadable row: {e}")));
+                    if reader_bad.len() < MAX_ROW_DIAGNOSTICS {
+                        reader_bad.push(diag(&file, line, format!("unreadable row: {e}")));
+                    }
                     continue;
                 }
             }
@@ -236,21 +281,16 @@ pub(super) fn scan(
                     found.load(std::sync::atomic::Ordering::Relaxed)
                 ));
             }
-            // A blank line in the middle of a file is not a candidate, nor worth a diagnostic.
-            if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
-                continue;
-            }
-            // Cloning sizes the copy to the row; the reading record keeps its grown buffers.
-            batch.push(rec.clone());
-            if batch.len() == BATCH
-                && tx
-                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                    .is_err()
-            {
-                break;
+            // A blank line in the middle of a file is not a candidate, nor worth a diagnostic:
+            // its slot is simply read into again.
+            if batch.keep() == BATCH {
+                let next = back_rx.try_recv().unwrap_or_default();
+                if tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                    break;
+                }
             }
         }
-        if !batch.is_empty() {
+        if batch.len > 0 {
             // A send fails only when every worker has stopped, and then their join says why.
             let _ = tx.send(batch);
         }

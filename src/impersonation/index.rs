@@ -20,7 +20,7 @@ use crate::model::Platform;
 
 /// Keys are already well-mixed 64-bit hashes: hashing them again would only cost time.
 #[derive(Default)]
-struct PassThrough(u64);
+pub(super) struct PassThrough(u64);
 
 impl Hasher for PassThrough {
     fn finish(&self) -> u64 {
@@ -40,7 +40,7 @@ type HashIndex = HashMap<u64, Vec<u32>, BuildHasherDefault<PassThrough>>;
 
 const BASE: u64 = 0x100_0000_01b3;
 
-fn mix(mut x: u64) -> u64 {
+pub(super) fn mix(mut x: u64) -> u64 {
     // splitmix64 finaliser: spreads the polynomial hash over all bits for the table.
     x ^= x >> 30;
     x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);

@@ -25,6 +25,7 @@ pub mod candidates;
 pub mod index;
 pub mod lookalikes;
 pub mod normalise;
+pub mod prefilter;
 pub mod report;
 pub mod score;
 
@@ -110,7 +111,15 @@ pub struct Search {
     triage: HashMap<(Platform, String), TriageEntry>,
     org_host: Option<String>,
     found: HashMap<Slot, Suspect>,
-    scratch: Vec<u32>,
+    prefilter: prefilter::Prefilter,
+    scratch: Scratch,
+}
+
+/// Per-thread working space for [`Search::evaluate`], reused from one candidate to the next.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    ids: Vec<u32>,
+    quick: prefilter::Buffers,
 }
 
 impl Search {
@@ -138,6 +147,7 @@ impl Search {
         let org_host = inv.organisation.website.as_deref().and_then(host_of);
         Search {
             index: index::Index::new(&sides),
+            prefilter: prefilter::Prefilter::new(&sides),
             officials,
             threshold,
             brute_force: threshold < INDEX_FLOOR,
@@ -158,7 +168,7 @@ impl Search {
                 .collect(),
             org_host,
             found: HashMap::new(),
-            scratch: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -179,9 +189,9 @@ impl Search {
     /// As [`Search::consider`], without owning the candidate's text. Returns how many
     /// official accounts it was found to resemble.
     pub fn consider_ref(&mut self, c: CandidateRef<'_>) -> usize {
-        let mut ids = std::mem::take(&mut self.scratch);
-        let hits = self.evaluate(c, &mut ids);
-        self.scratch = ids;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let hits = self.evaluate(c, &mut scratch);
+        self.scratch = scratch;
         let n = hits.len();
         for (slot, suspect) in hits {
             self.merge(slot, suspect);
@@ -206,12 +216,19 @@ impl Search {
     }
 
     /// Score one candidate without touching the search's state: the suspects it gives.
-    /// `ids` is scratch space, reused between calls to spare an allocation per candidate.
-    fn evaluate(&self, c: CandidateRef<'_>, ids: &mut Vec<u32>) -> Vec<(Slot, Suspect)> {
+    fn evaluate(&self, c: CandidateRef<'_>, scratch: &mut Scratch) -> Vec<(Slot, Suspect)> {
         let trimmed = c.handle.trim().trim_start_matches('@');
         if trimmed.is_empty() {
             return Vec::new();
         }
+        if !self.brute_force
+            && !self
+                .prefilter
+                .may_relate(c.platform, trimmed, c.display_name, &mut scratch.quick)
+        {
+            return Vec::new();
+        }
+        let ids = &mut scratch.ids;
         let key = handle_key(c.platform, trimmed);
         // Any of the organisation's own handles, on any platform, is never a suspect.
         if self.own.contains(&key.1) {

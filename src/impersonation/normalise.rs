@@ -101,6 +101,12 @@ fn ascii_table() -> &'static [String; 128] {
 /// ASCII look-alikes handle alphabets allow, separators removed.
 pub fn skeleton(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
+    skeleton_into(s, &mut out);
+    out
+}
+
+/// [`skeleton`], appended to `out` (the scan reuses one buffer for a million rows).
+pub fn skeleton_into(s: &str, out: &mut String) {
     if s.is_ascii() {
         let table = ascii_table();
         for b in s.bytes() {
@@ -109,11 +115,10 @@ pub fn skeleton(s: &str) -> String {
     } else {
         for c in unicode_security::skeleton(s) {
             for l in c.to_lowercase() {
-                push_lookalike(&mut out, l);
+                push_lookalike(out, l);
             }
         }
     }
-    out
 }
 
 /// One character of a skeleton, with the look-alikes of handle alphabets mapped to one
@@ -179,22 +184,27 @@ fn affix_plains() -> &'static [(String, &'static str)] {
 /// characters go through their TR39 skeleton, then the one-for-one ASCII map.
 pub fn plain(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    plain_into(s, &mut out);
+    out
+}
+
+/// [`plain`], appended to `out`.
+pub fn plain_into(s: &str, out: &mut String) {
     let single = |out: &mut String, c: char| match c {
         'm' | 'w' | 'd' => out.push(c),
         c => push_lookalike(out, c),
     };
     for c in s.chars() {
         if c.is_ascii() {
-            single(&mut out, c.to_ascii_lowercase());
+            single(out, c.to_ascii_lowercase());
         } else {
             for k in unicode_security::skeleton(c.encode_utf8(&mut [0; 4])) {
                 for l in k.to_lowercase() {
-                    single(&mut out, l);
+                    single(out, l);
                 }
             }
         }
     }
-    out
 }
 
 /// Strip decorative affixes from both ends of a bare (skeleton) form, repeatedly
@@ -204,28 +214,52 @@ pub fn strip_affixes(bare: &str) -> (String, Vec<&'static str>) {
 }
 
 fn strip_affixes_with(bare: &str, table: &[(String, &'static str)]) -> (String, Vec<&'static str>) {
-    let mut core = bare;
     let mut found = Vec::new();
+    let core = strip_affixes_each(bare.as_bytes(), table, |name| found.push(name));
+    (bare.get(core).unwrap_or_default().to_string(), found)
+}
+
+/// Where the core of a bare form (see [`strip_affixes`]) lies within it: nothing is allocated.
+pub fn core_range(bare: &[u8]) -> std::ops::Range<usize> {
+    strip_affixes_each(bare, affix_skeletons(), |_| {})
+}
+
+/// Where the core of a plain form lies within it.
+pub fn plain_core_range(plain: &[u8]) -> std::ops::Range<usize> {
+    strip_affixes_each(plain, affix_plains(), |_| {})
+}
+
+/// The byte range of `bare` left once affixes are stripped from both ends, repeatedly. The
+/// affixes are ASCII, so the range always falls on character boundaries.
+fn strip_affixes_each(
+    bare: &[u8],
+    table: &[(String, &'static str)],
+    mut found: impl FnMut(&'static str),
+) -> std::ops::Range<usize> {
+    let (mut start, mut end) = (0, bare.len());
     loop {
-        let before = core.len();
+        let before = end - start;
         for (affix, name) in table {
-            let remaining = core.len().saturating_sub(affix.len());
-            if remaining < MIN_CORE_LEN {
+            let c = &bare[start..end];
+            if c.len().saturating_sub(affix.len()) < MIN_CORE_LEN {
                 continue;
             }
-            if let Some(rest) = core.strip_prefix(affix.as_str()) {
-                core = rest;
-                found.push(*name);
-            } else if let Some(rest) = core.strip_suffix(affix.as_str()) {
-                core = rest;
-                found.push(*name);
+            // Comparing the first and last bytes before the whole affix turns away nearly
+            // every name without a call to memcmp.
+            let a = affix.as_bytes();
+            if a.first() == c.first() && c.starts_with(a) {
+                start += affix.len();
+                found(name);
+            } else if a.last() == c.last() && c.ends_with(a) {
+                end -= affix.len();
+                found(name);
             }
         }
-        if core.len() == before {
+        if end - start == before {
             break;
         }
     }
-    (core.to_string(), found)
+    start..end
 }
 
 /// Split a name into words at separators, case changes (`WestmerePolice`) and digit runs.
