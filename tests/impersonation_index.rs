@@ -140,6 +140,8 @@ proptest! {
             edited("AbbeyNPT_247"), edited("Westmere_Pol"), edited("mm_dd_ww"),
             edited("wmp.police.uk"), edited("westmere"),
         ], 1..60),
+        // What evaluate and handle_forms each trim: spaces, `@`, and both in turn.
+        prefixes in proptest::collection::vec(prop_oneof![Just(""), Just("@"), Just(" @\t"), Just("@\t@")], 1..4),
         displays in proptest::collection::vec(prop_oneof![
             Just(None), Just(Some("Cops  24".to_string())), Just(Some("Westmere Police".to_string())),
             "[A-Za-z ]{0,12}".prop_map(Some),
@@ -150,6 +152,7 @@ proptest! {
         let mut cands = Vec::new();
         for (i, h) in handles.into_iter().enumerate() {
             let d = displays[i % displays.len()].clone();
+            let h = format!("{}{h}", prefixes[i % prefixes.len()]);
             for p in [Platform::X, Platform::Bluesky, Platform::Mastodon] {
                 cands.push(candidate(p, h.clone(), d.clone()));
             }

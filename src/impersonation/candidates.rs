@@ -333,12 +333,16 @@ fn row<'r>(
     let named =
         |name: &str, col: Option<usize>| field(rec, col).map_err(|e| format!("`{name}`: {e}"));
     let platform_text = named("platform", Some(cols.platform))?.ok_or("`platform` is empty")?;
-    let platform = Platform::parse(&platform_text.to_ascii_lowercase()).ok_or_else(|| {
-        format!(
-            "`platform`: unknown platform {platform_text:?} (one of {})",
-            Platform::ALL.join(", ")
-        )
-    })?;
+    // Lower case is the spelling of cli.md and nearly every file: only other spellings pay
+    // for a lower-cased copy.
+    let platform = Platform::parse(platform_text)
+        .or_else(|| Platform::parse(&platform_text.to_ascii_lowercase()))
+        .ok_or_else(|| {
+            format!(
+                "`platform`: unknown platform {platform_text:?} (one of {})",
+                Platform::ALL.join(", ")
+            )
+        })?;
     let handle = named("handle", Some(cols.handle))?.ok_or("`handle` is empty")?;
     let bare = handle.trim_start_matches('@');
     if bare.is_empty() {

@@ -168,16 +168,46 @@ pub fn strip_platform_suffix(handle: &str, platform: Platform) -> (&str, Option<
     }
 }
 
+/// Affixes as they appear in one kind of form, with the bytes they start and end with (all
+/// ASCII), which turn away nearly every name before any comparison.
+struct Affixes {
+    list: Vec<(String, &'static str)>,
+    first: u128,
+    last: u128,
+}
+
+impl Affixes {
+    fn new(form: impl Fn(&str) -> String) -> Affixes {
+        let list: Vec<(String, &'static str)> = AFFIXES.iter().map(|a| (form(a), *a)).collect();
+        let bit = |b: Option<&u8>| b.filter(|b| b.is_ascii()).map_or(0, |b| 1u128 << b);
+        Affixes {
+            first: list
+                .iter()
+                .fold(0, |m, (a, _)| m | bit(a.as_bytes().first())),
+            last: list
+                .iter()
+                .fold(0, |m, (a, _)| m | bit(a.as_bytes().last())),
+            list,
+        }
+    }
+
+    /// Whether some affix could start or end `s`.
+    fn may_strip(&self, s: &[u8]) -> bool {
+        let has = |set: u128, b: Option<&u8>| b.is_some_and(|b| *b < 128 && set & (1 << b) != 0);
+        has(self.first, s.first()) || has(self.last, s.last())
+    }
+}
+
 /// The affixes as they appear in skeleton forms ("official" → "offlclal"), with their names.
-fn affix_skeletons() -> &'static [(String, &'static str)] {
-    static SK: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
-    SK.get_or_init(|| AFFIXES.iter().map(|a| (skeleton(a), *a)).collect())
+fn affix_skeletons() -> &'static Affixes {
+    static SK: OnceLock<Affixes> = OnceLock::new();
+    SK.get_or_init(|| Affixes::new(skeleton))
 }
 
 /// The affixes as they appear in plain forms.
-fn affix_plains() -> &'static [(String, &'static str)] {
-    static SK: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
-    SK.get_or_init(|| AFFIXES.iter().map(|a| (plain(a), *a)).collect())
+fn affix_plains() -> &'static Affixes {
+    static SK: OnceLock<Affixes> = OnceLock::new();
+    SK.get_or_init(|| Affixes::new(plain))
 }
 
 /// Single-character look-alikes only: ASCII letters keep their identity (no TR39 m→rn), other
@@ -213,7 +243,7 @@ pub fn strip_affixes(bare: &str) -> (String, Vec<&'static str>) {
     strip_affixes_with(bare, affix_skeletons())
 }
 
-fn strip_affixes_with(bare: &str, table: &[(String, &'static str)]) -> (String, Vec<&'static str>) {
+fn strip_affixes_with(bare: &str, table: &Affixes) -> (String, Vec<&'static str>) {
     let mut found = Vec::new();
     let core = strip_affixes_each(bare.as_bytes(), table, |name| found.push(name));
     (bare.get(core).unwrap_or_default().to_string(), found)
@@ -233,19 +263,18 @@ pub fn plain_core_range(plain: &[u8]) -> std::ops::Range<usize> {
 /// affixes are ASCII, so the range always falls on character boundaries.
 fn strip_affixes_each(
     bare: &[u8],
-    table: &[(String, &'static str)],
+    table: &Affixes,
     mut found: impl FnMut(&'static str),
 ) -> std::ops::Range<usize> {
     let (mut start, mut end) = (0, bare.len());
-    loop {
+    while table.may_strip(&bare[start..end]) {
         let before = end - start;
-        for (affix, name) in table {
+        for (affix, name) in &table.list {
             let c = &bare[start..end];
             if c.len().saturating_sub(affix.len()) < MIN_CORE_LEN {
                 continue;
             }
-            // Comparing the first and last bytes before the whole affix turns away nearly
-            // every name without a call to memcmp.
+            // The first or last byte first: a call to memcmp costs more than most names.
             let a = affix.as_bytes();
             if a.first() == c.first() && c.starts_with(a) {
                 start += affix.len();

@@ -14,7 +14,7 @@
 //!   substitution or transposition spoils at most one piece, except that a transposition can
 //!   spoil two once an earlier edit has deleted the character between them, which spoils none.
 //!   So a name within `MAX_EDITS` edits contains at least one piece intact, moved by at most
-//!   one place per edit. An Aho-Corasick automaton finds the pieces (their first
+//!   one place per edit. An Aho-Corasick automaton finds the pieces (their first four
 //!   characters) in the candidate; a piece in the right place is followed up by
 //!   length and character mask (each edit adds or removes at most one kind of character), then
 //!   by the edit distance itself, computed without allocating and abandoned as soon as it
@@ -292,6 +292,7 @@ impl Prefilter {
             let pieces: Vec<&String> = pieces.into_iter().map(|(piece, _)| piece).collect();
             p.piece_ac = AhoCorasick::builder()
                 .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(&pieces)
                 .ok();
         }
@@ -300,6 +301,7 @@ impl Prefilter {
                 p.has_cores = true;
                 p.contains = AhoCorasick::builder()
                     .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
                     .build(&pats)
                     .ok();
             }
@@ -320,7 +322,9 @@ impl Prefilter {
         let Some(p) = self.platforms.get(&platform) else {
             return false;
         };
-        let (name, _) = strip_platform_suffix(handle, platform);
+        // As `handle_forms` takes it (which trims again: "@\t0" is "0" there).
+        let raw = handle.trim().trim_start_matches('@');
+        let (name, _) = strip_platform_suffix(raw, platform);
         if !name.is_ascii() {
             return true;
         }
@@ -330,7 +334,7 @@ impl Prefilter {
                 return true;
             }
             buf.display.retain(|b| !char::from(*b).is_whitespace());
-            if false {
+            if buf.display.len() >= 3 && p.display.contains(&text_hash(&buf.display)) {
                 return true;
             }
         }
@@ -353,10 +357,11 @@ impl Prefilter {
         }
         let table = &maps().plain;
         buf.plain.clear();
-        buf.plain.extend(
-            name.bytes()
-                .filter_map(|b| table.get(usize::from(b)).copied().flatten()),
-        );
+        for b in name.bytes() {
+            if let Some(p) = table[usize::from(b & 0x7f)] {
+                buf.plain.push(p);
+            }
+        }
         if p.near_edits(&buf.plain, plain_core_range(&buf.plain), &mut buf.table) {
             return true;
         }
@@ -376,33 +381,37 @@ fn within_edits(a: &[u8], b: &[u8], k: usize, d: &mut Vec<u16>) -> bool {
     if n.abs_diff(m) > k {
         return false;
     }
-    if !a.is_ascii() || !b.is_ascii() || n + m > 1000 {
+    if !a.is_ascii() || !b.is_ascii() || n + m > 250 {
         return match (std::str::from_utf8(a), std::str::from_utf8(b)) {
             (Ok(a), Ok(b)) => damerau_levenshtein(a, b) <= k,
             _ => true,
         };
     }
     // d[(i + 1) * w + (j + 1)] is the distance between a[..i] and b[..j]; row and column 0
-    // hold the "infinite" border the transposition step needs.
+    // hold the "infinite" border the transposition step needs. Only the borders are set: every
+    // other cell is written before it is read, so the table is never cleared.
     let w = m + 2;
     let inf = (n + m) as u16;
-    d.clear();
-    d.resize((n + 2) * w, inf);
+    if d.len() < (n + 2) * w {
+        d.resize((n + 2) * w, 0);
+    }
+    d[..w].fill(inf);
     for i in 0..=n {
+        d[(i + 1) * w] = inf;
         d[(i + 1) * w + 1] = i as u16;
     }
     for j in 0..=m {
         d[w + j + 1] = j as u16;
     }
-    // Last row (1-based) in which each byte was seen in `a`.
-    let mut last_row = [0usize; 128];
+    // Last row (1-based) in which each byte was seen in `a`; n < 256 here.
+    let mut last_row = [0u8; 128];
     for i in 1..=n {
         let ai = a[i - 1];
         let mut last_col = 0;
         let mut row_min = i as u16;
         for j in 1..=m {
             let bj = b[j - 1];
-            let (i1, j1) = (last_row[usize::from(bj & 0x7f)], last_col);
+            let (i1, j1) = (usize::from(last_row[usize::from(bj & 0x7f)]), last_col);
             let cost = if ai == bj {
                 last_col = j;
                 0
@@ -419,7 +428,7 @@ fn within_edits(a: &[u8], b: &[u8], k: usize, d: &mut Vec<u16>) -> bool {
         if usize::from(row_min) > k {
             return false;
         }
-        last_row[usize::from(ai & 0x7f)] = i;
+        last_row[usize::from(ai & 0x7f)] = i as u8;
     }
     usize::from(d[(n + 1) * w + m + 1]) <= k
 }
@@ -489,17 +498,25 @@ mod tests {
 
     proptest! {
         #[test]
-        fn within_edits_agrees_with_strsim(a in "[abc]{0,9}", b in "[abc]{0,9}", k in 0usize..4) {
+        fn within_edits_agrees_with_strsim(
+            pairs in proptest::collection::vec(("[abc]{0,9}", "[abc]{0,9}"), 1..8),
+            k in 0usize..4,
+        ) {
+            // One table for all pairs, as in a scan: what one pair leaves must not mislead the next.
             let mut table = Vec::new();
-            prop_assert_eq!(
-                within_edits(a.as_bytes(), b.as_bytes(), k, &mut table),
-                damerau_levenshtein(&a, &b) <= k
-            );
+            for (a, b) in &pairs {
+                prop_assert_eq!(
+                    within_edits(a.as_bytes(), b.as_bytes(), k, &mut table),
+                    damerau_levenshtein(a, b) <= k,
+                    "{} {}", a, b
+                );
+            }
         }
 
         #[test]
         fn quick_forms_match_on_any_ascii(h in "[\x00-\x7f]{1,24}") {
-            // As `Search::evaluate` hands it over.
+            // As `Prefilter::may_relate` takes it.
+            let h = h.trim().trim_start_matches('@');
             let h = h.trim().trim_start_matches('@');
             if let Some(quick) = quick_forms(h) {
                 prop_assert_eq!(quick, full_forms(h));
