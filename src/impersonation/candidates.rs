@@ -90,12 +90,26 @@ fn columns(header: &csv::ByteRecord, file: &str) -> Result<Columns, Vec<Diagnost
     }
 }
 
-fn field(rec: &csv::ByteRecord, col: Option<usize>) -> Result<Option<&str>, String> {
-    let Some(bytes) = col.and_then(|c| rec.get(c)) else {
+/// One field, trimmed; `None` when the column is absent or the field empty. `whole` is the
+/// record's text when it is all valid UTF-8 (checked once per row rather than once per field):
+/// a field is then valid unless its ends split a character.
+fn field<'r>(
+    rec: &'r csv::ByteRecord,
+    whole: Option<&'r str>,
+    col: Option<usize>,
+) -> Result<Option<&'r str>, String> {
+    let Some(c) = col else {
         return Ok(None);
     };
-    let s = std::str::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())?;
-    let s = s.trim();
+    let text = match (whole, rec.range(c)) {
+        (Some(whole), Some(range)) => whole.get(range),
+        _ => rec.get(c).and_then(|b| std::str::from_utf8(b).ok()),
+    };
+    let s = match text {
+        Some(s) => s.trim(),
+        None if rec.get(c).is_none() => return Ok(None),
+        None => return Err("not valid UTF-8".to_string()),
+    };
     Ok((!s.is_empty()).then_some(s))
 }
 
@@ -228,10 +242,15 @@ pub(super) fn scan(
                                 Ok(c) => {
                                     out.candidates += 1;
                                     let hits = shared.evaluate(c, &mut scratch);
-                                    found.fetch_add(
-                                        hits.len(),
-                                        std::sync::atomic::Ordering::Relaxed,
-                                    );
+                                    // Only when there is something to add: an atomic add
+                                    // on every row would bounce the counter's cache line
+                                    // between the workers a million times.
+                                    if !hits.is_empty() {
+                                        found.fetch_add(
+                                            hits.len(),
+                                            std::sync::atomic::Ordering::Relaxed,
+                                        );
+                                    }
                                     out.hits.extend(hits);
                                 }
                                 Err(msg) => {
@@ -330,8 +349,10 @@ fn row<'r>(
     cols: &Columns,
     source: &'r str,
 ) -> Result<CandidateRef<'r>, String> {
-    let named =
-        |name: &str, col: Option<usize>| field(rec, col).map_err(|e| format!("`{name}`: {e}"));
+    let whole = std::str::from_utf8(rec.as_slice()).ok();
+    let named = |name: &str, col: Option<usize>| {
+        field(rec, whole, col).map_err(|e| format!("`{name}`: {e}"))
+    };
     let platform_text = named("platform", Some(cols.platform))?.ok_or("`platform` is empty")?;
     // Lower case is the spelling of cli.md and nearly every file: only other spellings pay
     // for a lower-cased copy.
@@ -366,4 +387,37 @@ fn row<'r>(
         url: named("url", cols.url)?,
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols() -> Columns {
+        Columns {
+            platform: 0,
+            handle: 1,
+            display_name: Some(2),
+            ..Columns::default()
+        }
+    }
+
+    #[test]
+    fn a_field_that_splits_a_character_is_not_utf8() {
+        // "x", "é" cut in two across handle and display name: the row's bytes are valid
+        // UTF-8 as a whole, each of the two fields is not.
+        let rec = csv::ByteRecord::from(vec![&b"x"[..], &b"ab\xc3"[..], &b"\xa9"[..]]);
+        assert!(std::str::from_utf8(rec.as_slice()).is_ok());
+        let err = row(&rec, &cols(), "f.csv").expect_err("split character");
+        assert_eq!(err, "`handle`: not valid UTF-8");
+        let bad = csv::ByteRecord::from(vec![&b"x"[..], &b"ok"[..], &b"\xff"[..]]);
+        let err = row(&bad, &cols(), "f.csv").expect_err("invalid byte");
+        assert_eq!(err, "`display_name`: not valid UTF-8");
+        let good = csv::ByteRecord::from(vec![&b"X"[..], &b" @W\xc3\xa9 "[..], &b""[..]]);
+        let c = row(&good, &cols(), "f.csv").expect("valid row");
+        assert_eq!(
+            (c.platform, c.handle, c.display_name),
+            (Platform::X, "@Wé", None)
+        );
+    }
 }

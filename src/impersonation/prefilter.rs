@@ -9,28 +9,24 @@
 //!   sends a row to the full path);
 //! - words reordered: the (character mask, length) shape of official names with several words;
 //! - the official name inside the handle: an Aho-Corasick automaton over the official cores;
-//! - up to [`MAX_EDITS`] edits: the pigeonhole principle. Each official plain form is cut into
-//!   `MAX_EDITS + 1` pieces with one character left between neighbours. An insertion, deletion,
-//!   substitution or transposition spoils at most one piece, except that a transposition can
-//!   spoil two once an earlier edit has deleted the character between them, which spoils none.
-//!   So a name within `MAX_EDITS` edits contains at least one piece intact, moved by at most
-//!   one place per edit. An Aho-Corasick automaton finds the pieces (their first four
-//!   characters) in the candidate; a piece in the right place is followed up by
-//!   length and character mask (each edit adds or removes at most one kind of character), then
-//!   by the edit distance itself, computed without allocating and abandoned as soon as it
-//!   exceeds [`MAX_EDITS`].
+//! - up to [`MAX_EDITS`] edits: a bit-parallel count, over all official plain forms at once, of
+//!   the name's characters that no form has nearby (see `EditFilter`); the few forms left are
+//!   confirmed by a bound on character counts, then by the edit distance itself, computed
+//!   without allocating and abandoned as soon as it exceeds [`MAX_EDITS`].
 //!
 //! Anything else (non-ASCII text, a skeleton that is not ASCII) answers "maybe", and the row
 //! takes the full path: the prefilter can only spare work, never change an answer.
 //! tests/impersonation_index.rs checks that against scoring every pair, on officials of every
-//! awkward shape (too short to cut, affixed, non-ASCII, Bluesky and Mastodon handles).
+//! awkward shape (very short, affixed, non-ASCII, Bluesky and Mastodon handles), and the unit
+//! tests check the edit filter against `strsim` itself.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
-use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::Anchored;
 use strsim::damerau_levenshtein;
 
 use super::index::{char_mask, mix, PassThrough};
@@ -38,15 +34,35 @@ use super::normalise::{core_range, plain, plain_core_range, skeleton, strip_plat
 use super::score::{Side, MAX_EDITS, MIN_CONTAINED};
 use crate::model::Platform;
 
-type U64Set = HashSet<u64, BuildHasherDefault<PassThrough>>;
+/// A set of 64-bit hashes with a 4,096-bit filter in front: a probe for an absent key, nearly
+/// every probe, reads one word that stays in L1 cache instead of a hash table.
+#[derive(Default)]
+struct HashKeys {
+    bits: Vec<u64>,
+    keys: HashSet<u64, BuildHasherDefault<PassThrough>>,
+}
 
-/// Pieces are probed by their first few characters only: four letters are rare enough in
-/// unrelated names, and fewer distinct lengths mean fewer probes per row.
-const MAX_PIECE: usize = 4;
-/// Shorter pieces would match nearly every name; officials that would need them are checked
-/// against every row by length and mask instead.
-const MIN_PIECE: usize = 2;
-/// One official plain or plain-core form: what a piece hit is confirmed against.
+impl HashKeys {
+    fn slot(h: u64) -> (usize, u64) {
+        ((h >> 58) as usize, 1 << (h & 63))
+    }
+
+    fn insert(&mut self, h: u64) {
+        if self.bits.is_empty() {
+            self.bits = vec![0; 64];
+        }
+        let (w, b) = Self::slot(h);
+        self.bits[w] |= b;
+        self.keys.insert(h);
+    }
+
+    fn contains(&self, h: u64) -> bool {
+        let (w, b) = Self::slot(h);
+        self.bits.get(w).is_some_and(|x| x & b != 0) && self.keys.contains(&h)
+    }
+}
+
+/// Length and character mask of a name (the word-order relation keeps the same ones).
 #[derive(Clone, Copy)]
 struct Shape {
     len: usize,
@@ -54,13 +70,6 @@ struct Shape {
 }
 
 impl Shape {
-    fn of(s: &str) -> Shape {
-        Shape {
-            len: s.chars().count(),
-            mask: char_mask(s),
-        }
-    }
-
     /// Of an ASCII form, given as bytes.
     fn of_ascii(s: &[u8]) -> Shape {
         let bits = &maps().mask;
@@ -69,24 +78,6 @@ impl Shape {
             mask: s.iter().fold(0, |m, b| m | bits[usize::from(*b & 0x7f)]),
         }
     }
-
-    /// Whether `self` and `other` could be within [`MAX_EDITS`] edits of each other.
-    #[inline]
-    fn near(self, other: Shape) -> bool {
-        self.len.abs_diff(other.len) <= MAX_EDITS
-            && few_bits(self.mask & !other.mask)
-            && few_bits(other.mask & !self.mask)
-    }
-}
-
-/// Whether at most [`MAX_EDITS`] bits are set: clearing the lowest bit that many times leaves
-/// nothing. (Cheaper than `count_ones`, which is a dozen instructions on baseline x86-64.)
-#[inline]
-fn few_bits(mut x: u64) -> bool {
-    for _ in 0..MAX_EDITS {
-        x &= x.wrapping_sub(1);
-    }
-    x == 0
 }
 
 /// What each ASCII byte becomes in the skeleton and plain forms, read off
@@ -124,31 +115,23 @@ fn maps() -> &'static AsciiMaps {
 #[derive(Default)]
 struct PlatformFilter {
     /// Hashes of official bare and core forms.
-    exact: U64Set,
+    exact: HashKeys,
     /// Hashes of official display-name keys.
-    display: U64Set,
+    display: HashKeys,
     /// (mask, length) of official bare forms that have a word-order key.
-    word_shapes: U64Set,
-    /// Official cores of at least [`MIN_CONTAINED`] characters; `None` with cores present means
-    /// the automaton could not be built and every row must go on.
-    contains: Option<AhoCorasick>,
+    word_shapes: HashKeys,
+    /// Official ASCII cores of at least [`MIN_CONTAINED`] characters; `None` with cores present
+    /// means the automaton could not be built and every row must go on.
+    cores: Option<DFA>,
     has_cores: bool,
-    /// Official plain and plain-core forms, with their shapes.
-    forms: Vec<(Shape, Box<str>)>,
-    /// The distinct pieces of those forms (ASCII, [`MIN_PIECE`]..=[`MAX_PIECE`] characters);
-    /// `None` with pieces present means the automaton could not be built.
-    piece_ac: Option<AhoCorasick>,
-    /// For each piece: (index into `forms`, where the piece starts in that form).
-    piece_hits: Vec<Vec<(u32, usize)>>,
-    piece_ids: HashMap<String, usize>,
-    /// Forms too short to cut into pieces: confirmed against every row.
-    uncut: Vec<u32>,
+    edits: EditFilter,
 }
 
 /// The quick test, per platform.
 #[derive(Default)]
 pub struct Prefilter {
-    platforms: HashMap<Platform, PlatformFilter>,
+    /// A handful at most, so a scan beats hashing the platform for every row.
+    platforms: Vec<(Platform, PlatformFilter)>,
 }
 
 /// Buffers reused from row to row.
@@ -157,115 +140,173 @@ pub struct Buffers {
     bare: Vec<u8>,
     plain: Vec<u8>,
     display: Vec<u8>,
-    /// The edit-distance table of [`within_edits`].
-    table: Vec<u16>,
+    edits: EditBuffers,
 }
 
-/// A hash of a whole string (for the exact relations; a collision is harmless).
+/// A hash of a whole string (for the exact relations; a collision is harmless), taken eight
+/// bytes at a time: a multiplication per byte would be a chain of dozens of cycles.
 fn text_hash(s: &[u8]) -> u64 {
-    mix(s.iter().fold(s.len() as u64, |h, b| {
-        h.wrapping_mul(0x100_0000_01b3) ^ u64::from(*b)
-    }))
+    let mut h = s.len() as u64;
+    for chunk in s.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = mix(h ^ u64::from_le_bytes(word));
+    }
+    h
 }
 
 fn shape_key(mask: u64, len: usize) -> u64 {
     mix(mask ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
 }
 
-/// The pieces of a form of `n` characters: `MAX_EDITS + 1` runs, one character apart, as
-/// (start, length) in characters; `None` when a piece would be shorter than [`MIN_PIECE`].
-fn cut(n: usize) -> Option<Vec<(usize, usize)>> {
-    let parts = MAX_EDITS + 1;
-    let room = n.checked_sub(MAX_EDITS)?;
-    let (base, extra) = (room / parts, room % parts);
-    if base < MIN_PIECE {
-        return None;
-    }
-    let mut out = Vec::with_capacity(parts);
-    let mut at = 0;
-    for k in 0..parts {
-        let len = base + usize::from(k < extra);
-        out.push((at, len));
-        at += len + 1;
-    }
-    Some(out)
+/// Characters of the official plain forms, as the byte classes of the edit filter (class 0: a
+/// byte no form has).
+const MAX_CLASSES: usize = 64;
+
+/// The edit relation, bit-parallel over the official plain and plain-core forms (one bit each).
+///
+/// If a name is within [`MAX_EDITS`] edits of a form, all its characters but at most
+/// `MAX_EDITS` (the inserted or substituted ones) are characters of the form moved by at most
+/// one place per edit. So for each place `i` of the name, `near[i][c]` holds the forms that
+/// have character `c` within `MAX_EDITS` places of `i`; counting, per form, the places that
+/// miss (up to three, in three bit planes) leaves the forms within reach, nearly always none
+/// after a handful of characters. The few left are confirmed by the edit distance itself.
+///
+/// Forms are numbered by length, so those within reach of a name's length (`MAX_EDITS` either
+/// way) are a run of words, and only that run is counted. The work per row grows with the
+/// number of official forms on the platform: about a word per 64 forms of nearby lengths.
+#[derive(Default)]
+struct EditFilter {
+    /// Sorted by length in characters, without repeats.
+    forms: Vec<Box<str>>,
+    /// 64-bit words per bit set.
+    words: usize,
+    /// For each name length, the words holding the forms within reach of it.
+    spans: Vec<std::ops::Range<usize>>,
+    /// Byte class of each ASCII byte.
+    class: Vec<u8>,
+    classes: usize,
+    /// `near[(place * classes + class) * words ..][..words]`.
+    near: Vec<u64>,
+    /// `by_len[len * words ..][..words]`: forms whose length is within `MAX_EDITS` of `len`.
+    by_len: Vec<u64>,
 }
 
-impl PlatformFilter {
-    fn add_form(&mut self, form: &str) {
-        let id = self.forms.len() as u32;
-        self.forms.push((Shape::of(form), form.into()));
-        let chars: Vec<char> = form.chars().collect();
-        let Some(pieces) = cut(chars.len()) else {
-            self.uncut.push(id);
-            return;
-        };
-        for (start, len) in pieces {
-            let piece: String = chars[start..start + len.min(MAX_PIECE)].iter().collect();
-            // A candidate on the quick path is ASCII, so a piece that is not can never be in it,
-            // and the pigeonhole argument then puts an intact ASCII piece elsewhere.
-            if !piece.is_ascii() {
-                continue;
-            }
-            let next = self.piece_hits.len();
-            let at = *self.piece_ids.entry(piece).or_insert(next);
-            if at == next {
-                self.piece_hits.push(Vec::new());
-            }
-            if let Some(hits) = self.piece_hits.get_mut(at) {
-                hits.push((id, start));
+impl EditFilter {
+    fn new(mut forms: Vec<Box<str>>) -> EditFilter {
+        forms.sort_by_key(|f| (f.chars().count(), f.clone()));
+        forms.dedup();
+        let chars: Vec<Vec<char>> = forms.iter().map(|f| f.chars().collect()).collect();
+        let words = forms.len().div_ceil(64).max(1);
+        let longest = chars.iter().map(Vec::len).max().unwrap_or(0);
+        let places = longest + MAX_EDITS + 1;
+        // Past MAX_CLASSES - 1 characters (more than any handle alphabet has), the rest share
+        // the last class: sharing can only add matches, never lose one.
+        let mut class = vec![0u8; 128];
+        let mut classes = 1usize;
+        for c in chars.iter().flatten().filter(|c| c.is_ascii()) {
+            let slot = &mut class[*c as usize];
+            if *slot == 0 {
+                *slot = classes.min(MAX_CLASSES - 1) as u8;
+                classes = (classes + 1).min(MAX_CLASSES);
             }
         }
-    }
-
-    /// Whether form `id` is within [`MAX_EDITS`] edits of `name`: length and character kinds
-    /// first (each edit adds or removes at most one kind), then the distance itself.
-    #[inline]
-    fn confirms(&self, id: u32, name: &[u8], shape: Shape, table: &mut Vec<u16>) -> bool {
-        self.forms.get(id as usize).is_some_and(|(s, form)| {
-            s.near(shape) && within_edits(form.as_bytes(), name, MAX_EDITS, table)
-        })
-    }
-
-    /// Whether some official plain form is within [`MAX_EDITS`] edits of `plain` or of its
-    /// core, `plain[core]`. An intact piece has moved by at most one place per edit, so only
-    /// a piece found near where it sits in the official form is followed up.
-    fn near_edits(&self, plain: &[u8], core: Range<usize>, table: &mut Vec<u16>) -> bool {
-        let whole = (plain, Shape::of_ascii(plain));
-        let core_at = core.start;
-        // Without affixes the core is the whole name: no second look.
-        let has_core = core != (0..plain.len());
-        let core_text = plain.get(core).unwrap_or_default();
-        let core = (core_text, Shape::of_ascii(core_text));
-        if self.uncut.iter().any(|id| {
-            self.confirms(*id, whole.0, whole.1, table)
-                || (has_core && self.confirms(*id, core.0, core.1, table))
-        }) {
-            return true;
+        let mut near = vec![0u64; places * classes * words];
+        let mut by_len = vec![0u64; (places + 1) * words];
+        for (f, cs) in chars.iter().enumerate() {
+            let (w, bit) = (f / 64, 1u64 << (f % 64));
+            for (j, c) in cs.iter().enumerate() {
+                let Some(k) = c.is_ascii().then(|| usize::from(class[*c as usize])) else {
+                    continue;
+                };
+                for place in j.saturating_sub(MAX_EDITS)..(j + MAX_EDITS + 1).min(places) {
+                    near[(place * classes + k) * words + w] |= bit;
+                }
+            }
+            for len in
+                cs.len().saturating_sub(MAX_EDITS)..(cs.len() + MAX_EDITS + 1).min(places + 1)
+            {
+                by_len[len * words + w] |= bit;
+            }
         }
-        let Some(ac) = &self.piece_ac else {
-            return !self.piece_hits.is_empty();
-        };
-        ac.find_overlapping_iter(plain).any(|m| {
-            let place = m.start();
-            let Some(hits) = self.piece_hits.get(m.pattern().as_usize()) else {
-                return false;
-            };
-            hits.iter().any(|&(id, start)| {
-                (place.abs_diff(start) <= MAX_EDITS && self.confirms(id, whole.0, whole.1, table))
-                    || (has_core
-                        && place >= core_at
-                        && (place - core_at).abs_diff(start) <= MAX_EDITS
-                        && self.confirms(id, core.0, core.1, table))
+        let spans = (0..=places)
+            .map(|len| {
+                let reach = &by_len[len * words..(len + 1) * words];
+                let first = reach.iter().position(|w| *w != 0).unwrap_or(0);
+                let end = reach.iter().rposition(|w| *w != 0).map_or(0, |w| w + 1);
+                first..end.max(first)
             })
-        })
+            .collect();
+        EditFilter {
+            forms,
+            words,
+            spans,
+            class,
+            classes,
+            near,
+            by_len,
+        }
     }
+
+    /// Whether some form is within [`MAX_EDITS`] edits of the ASCII `name`.
+    fn near(&self, name: &[u8], buf: &mut EditBuffers) -> bool {
+        let (n, words) = (name.len(), self.words);
+        let Some(span) = self.spans.get(n).filter(|s| !s.is_empty()).cloned() else {
+            return false;
+        };
+        let run = span.len();
+        // Bit planes: forms with at least one, two, three missed places.
+        let planes = &mut buf.planes;
+        planes.clear();
+        planes.resize(3 * run, 0);
+        let (one, rest) = planes.split_at_mut(run);
+        let (two, three) = rest.split_at_mut(run);
+        let in_reach = &self.by_len[n * words..][span.clone()];
+        for (i, b) in name.iter().enumerate() {
+            let k = usize::from(self.class[usize::from(b & 0x7f)]);
+            let row = &self.near[(i * self.classes + k) * words..][span.clone()];
+            let mut alive = 0;
+            let planes = one.iter_mut().zip(two.iter_mut()).zip(three.iter_mut());
+            for (((one, two), three), (hit, reach)) in planes.zip(row.iter().zip(in_reach)) {
+                let miss = !hit;
+                *three |= *two & miss;
+                *two |= *one & miss;
+                *one |= miss;
+                alive |= reach & !*three;
+            }
+            if alive == 0 {
+                return false;
+            }
+        }
+        for (w, (reach, three)) in in_reach.iter().zip(three.iter()).enumerate() {
+            let mut left = reach & !three;
+            while left != 0 {
+                let f = (span.start + w) * 64 + left.trailing_zeros() as usize;
+                left &= left - 1;
+                if self.forms.get(f).is_some_and(|form| {
+                    within_edits(form.as_bytes(), name, MAX_EDITS, &mut buf.table)
+                }) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Working space of [`EditFilter::near`].
+#[derive(Default)]
+struct EditBuffers {
+    planes: Vec<u64>,
+    /// The edit-distance table of [`within_edits`].
+    table: Vec<u16>,
 }
 
 impl Prefilter {
     pub fn new(officials: &[Side]) -> Prefilter {
         let mut platforms: HashMap<Platform, PlatformFilter> = HashMap::new();
         let mut cores: HashMap<Platform, Vec<&str>> = HashMap::new();
+        let mut plains: HashMap<Platform, Vec<Box<str>>> = HashMap::new();
         for o in officials {
             let p = platforms.entry(o.platform).or_default();
             let f = &o.forms;
@@ -281,32 +322,26 @@ impl Prefilter {
             if f.core.chars().count() >= MIN_CONTAINED {
                 cores.entry(o.platform).or_default().push(&f.core);
             }
-            p.add_form(&f.plain);
+            let forms = plains.entry(o.platform).or_default();
+            forms.push(f.plain.as_str().into());
             if f.plain_core != f.plain {
-                p.add_form(&f.plain_core);
+                forms.push(f.plain_core.as_str().into());
             }
-        }
-        for p in platforms.values_mut() {
-            let mut pieces: Vec<(&String, &usize)> = p.piece_ids.iter().collect();
-            pieces.sort_by_key(|(_, at)| **at);
-            let pieces: Vec<&String> = pieces.into_iter().map(|(piece, _)| piece).collect();
-            p.piece_ac = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .prefilter(false)
-                .build(&pieces)
-                .ok();
         }
         for (platform, pats) in cores {
             if let Some(p) = platforms.get_mut(&platform) {
                 p.has_cores = true;
-                p.contains = AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .prefilter(false)
-                    .build(&pats)
-                    .ok();
+                p.cores = DFA::builder().prefilter(false).build(&pats).ok();
             }
         }
-        Prefilter { platforms }
+        for (platform, forms) in plains {
+            if let Some(p) = platforms.get_mut(&platform) {
+                p.edits = EditFilter::new(forms);
+            }
+        }
+        Prefilter {
+            platforms: platforms.into_iter().collect(),
+        }
     }
 
     /// `false` only when the candidate certainly relates to no official account on its
@@ -319,7 +354,7 @@ impl Prefilter {
         display: Option<&str>,
         buf: &mut Buffers,
     ) -> bool {
-        let Some(p) = self.platforms.get(&platform) else {
+        let Some((_, p)) = self.platforms.iter().find(|(q, _)| *q == platform) else {
             return false;
         };
         // As `handle_forms` takes it (which trims again: "@\t0" is "0" there).
@@ -334,7 +369,7 @@ impl Prefilter {
                 return true;
             }
             buf.display.retain(|b| !char::from(*b).is_whitespace());
-            if buf.display.len() >= 3 && p.display.contains(&text_hash(&buf.display)) {
+            if buf.display.len() >= 3 && p.display.contains(text_hash(&buf.display)) {
                 return true;
             }
         }
@@ -346,12 +381,12 @@ impl Prefilter {
             return false;
         }
         let core = bare.get(core_range(bare)).unwrap_or_default();
-        if p.exact.contains(&text_hash(bare)) || p.exact.contains(&text_hash(core)) {
+        if p.exact.contains(text_hash(bare)) || p.exact.contains(text_hash(core)) {
             return true;
         }
-        if !p.word_shapes.is_empty() {
+        if !p.word_shapes.keys.is_empty() {
             let s = Shape::of_ascii(bare);
-            if p.word_shapes.contains(&shape_key(s.mask, s.len)) {
+            if p.word_shapes.contains(shape_key(s.mask, s.len)) {
                 return true;
             }
         }
@@ -362,14 +397,35 @@ impl Prefilter {
                 buf.plain.push(p);
             }
         }
-        if p.near_edits(&buf.plain, plain_core_range(&buf.plain), &mut buf.table) {
+        let plain = buf.plain.as_slice();
+        let core = plain_core_range(plain);
+        if p.edits.near(plain, &mut buf.edits)
+            || (core != (0..plain.len())
+                && p.edits
+                    .near(plain.get(core).unwrap_or_default(), &mut buf.edits))
+        {
             return true;
         }
-        match &p.contains {
-            Some(ac) => ac.is_match(bare),
+        match &p.cores {
+            Some(dfa) => contains_any(dfa, bare),
             None => p.has_cores,
         }
     }
+}
+
+/// Whether `dfa` finds any of its patterns in `hay`. Stepping the DFA by hand costs half what
+/// its iterator does, and every row comes through here.
+fn contains_any(dfa: &DFA, hay: &[u8]) -> bool {
+    let Ok(mut state) = dfa.start_state(Anchored::No) else {
+        return true;
+    };
+    for b in hay {
+        state = dfa.next_state(Anchored::No, state, *b);
+        if dfa.is_special(state) && dfa.is_match(state) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the (unrestricted) Damerau-Levenshtein distance between `a` and `b` is at most `k`:
@@ -386,6 +442,9 @@ fn within_edits(a: &[u8], b: &[u8], k: usize, d: &mut Vec<u16>) -> bool {
             (Ok(a), Ok(b)) => damerau_levenshtein(a, b) <= k,
             _ => true,
         };
+    }
+    if bag_distance(a, b) > k {
+        return false;
     }
     // d[(i + 1) * w + (j + 1)] is the distance between a[..i] and b[..j]; row and column 0
     // hold the "infinite" border the transposition step needs. Only the borders are set: every
@@ -433,13 +492,43 @@ fn within_edits(a: &[u8], b: &[u8], k: usize, d: &mut Vec<u16>) -> bool {
     usize::from(d[(n + 1) * w + m + 1]) <= k
 }
 
+/// How many characters of the longer side are missing from the other, counted with
+/// repeats: a lower bound of the Damerau-Levenshtein distance (an edit removes at most one
+/// character and adds at most one; a transposition neither), found in a few dozen
+/// instructions, while the distance takes hundreds for names that share a long prefix.
+fn bag_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut count = [0i16; 128];
+    for x in a {
+        count[usize::from(x & 0x7f)] += 1;
+    }
+    for y in b {
+        count[usize::from(y & 0x7f)] -= 1;
+    }
+    let (mut more, mut fewer) = (0, 0);
+    for x in a.iter().chain(b) {
+        let c = &mut count[usize::from(x & 0x7f)];
+        if *c > 0 {
+            more += usize::from(c.unsigned_abs());
+        } else {
+            fewer += usize::from(c.unsigned_abs());
+        }
+        *c = 0;
+    }
+    more.max(fewer)
+}
+
 /// The skeleton of ASCII `s` into `out`; `false` if it is not ASCII itself.
 fn skeleton_ascii(s: &[u8], out: &mut Vec<u8>) -> bool {
     let table = &maps().bare;
     out.clear();
     for b in s {
         match table.get(usize::from(*b)).copied().flatten() {
-            Some((bytes, n)) => out.extend_from_slice(&bytes[..usize::from(n)]),
+            Some(([x, _], 1)) => out.push(x),
+            Some(([x, y], 2)) => {
+                out.push(x);
+                out.push(y);
+            }
+            Some(_) => {}
             None => return false,
         }
     }
@@ -453,11 +542,30 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn pieces_cover_the_name_with_gaps() {
-        assert_eq!(cut(14), Some(vec![(0, 4), (5, 4), (10, 4)]));
-        assert_eq!(cut(9), Some(vec![(0, 3), (4, 2), (7, 2)]));
-        assert_eq!(cut(7), None);
-        assert_eq!(cut(1), None);
+    fn edit_filter_finds_forms_within_two_edits() {
+        let f = EditFilter::new(vec!["westmerepollce".into(), "wmp".into(), "ab".into()]);
+        let mut buf = EditBuffers::default();
+        let mut near = |s: &str| f.near(s.as_bytes(), &mut buf);
+        for yes in [
+            "westmerepollce",
+            "wesmterepollce",
+            "westrnerepollce",
+            "wstmerepolice",
+            "wm",
+            "pmw",
+            "",
+            "xy",
+        ] {
+            assert!(near(yes), "{yes}");
+        }
+        for no in [
+            "eastfordflre",
+            "westmerexxxxxx",
+            "wxyz",
+            "westmerepollcexxx",
+        ] {
+            assert!(!near(no), "{no}");
+        }
     }
 
     /// The quick path's forms, as the full path would write them.
@@ -497,6 +605,20 @@ mod tests {
     }
 
     proptest! {
+        /// The bit-parallel filter answers exactly "some form is within two edits".
+        #[test]
+        fn edit_filter_agrees_with_strsim(
+            forms in proptest::collection::vec("[abcd]{0,12}", 1..80),
+            names in proptest::collection::vec("[abcde]{0,15}", 1..20),
+        ) {
+            let filter = EditFilter::new(forms.iter().map(|f| f.as_str().into()).collect());
+            let mut buf = EditBuffers::default();
+            for name in &names {
+                let expected = forms.iter().any(|f| damerau_levenshtein(f, name) <= MAX_EDITS);
+                prop_assert_eq!(filter.near(name.as_bytes(), &mut buf), expected, "{}", name);
+            }
+        }
+
         #[test]
         fn within_edits_agrees_with_strsim(
             pairs in proptest::collection::vec(("[abc]{0,9}", "[abc]{0,9}"), 1..8),
