@@ -101,12 +101,6 @@ fn ascii_table() -> &'static [String; 128] {
 /// ASCII look-alikes handle alphabets allow, separators removed.
 pub fn skeleton(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
-    skeleton_into(s, &mut out);
-    out
-}
-
-/// [`skeleton`], appended to `out` (the scan reuses one buffer for a million rows).
-pub fn skeleton_into(s: &str, out: &mut String) {
     if s.is_ascii() {
         let table = ascii_table();
         for b in s.bytes() {
@@ -115,10 +109,11 @@ pub fn skeleton_into(s: &str, out: &mut String) {
     } else {
         for c in unicode_security::skeleton(s) {
             for l in c.to_lowercase() {
-                push_lookalike(out, l);
+                push_lookalike(&mut out, l);
             }
         }
     }
+    out
 }
 
 /// One character of a skeleton, with the look-alikes of handle alphabets mapped to one
@@ -214,27 +209,22 @@ fn affix_plains() -> &'static Affixes {
 /// characters go through their TR39 skeleton, then the one-for-one ASCII map.
 pub fn plain(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    plain_into(s, &mut out);
-    out
-}
-
-/// [`plain`], appended to `out`.
-pub fn plain_into(s: &str, out: &mut String) {
     let single = |out: &mut String, c: char| match c {
         'm' | 'w' | 'd' => out.push(c),
         c => push_lookalike(out, c),
     };
     for c in s.chars() {
         if c.is_ascii() {
-            single(out, c.to_ascii_lowercase());
+            single(&mut out, c.to_ascii_lowercase());
         } else {
             for k in unicode_security::skeleton(c.encode_utf8(&mut [0; 4])) {
                 for l in k.to_lowercase() {
-                    single(out, l);
+                    single(&mut out, l);
                 }
             }
         }
     }
+    out
 }
 
 /// Strip decorative affixes from both ends of a bare (skeleton) form, repeatedly

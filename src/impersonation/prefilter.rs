@@ -62,22 +62,10 @@ impl HashKeys {
     }
 }
 
-/// Length and character mask of a name (the word-order relation keeps the same ones).
-#[derive(Clone, Copy)]
-struct Shape {
-    len: usize,
-    mask: u64,
-}
-
-impl Shape {
-    /// Of an ASCII form, given as bytes.
-    fn of_ascii(s: &[u8]) -> Shape {
-        let bits = &maps().mask;
-        Shape {
-            len: s.len(),
-            mask: s.iter().fold(0, |m, b| m | bits[usize::from(*b & 0x7f)]),
-        }
-    }
+/// [`char_mask`] of an ASCII name given as bytes.
+fn ascii_mask(s: &[u8]) -> u64 {
+    let bits = &maps().mask;
+    s.iter().fold(0, |m, b| m | bits[usize::from(*b & 0x7f)])
 }
 
 /// What each ASCII byte becomes in the skeleton and plain forms, read off
@@ -385,8 +373,10 @@ impl Prefilter {
             return true;
         }
         if !p.word_shapes.keys.is_empty() {
-            let s = Shape::of_ascii(bare);
-            if p.word_shapes.contains(shape_key(s.mask, s.len)) {
+            // The word-order relation keeps the characters and the length.
+            if p.word_shapes
+                .contains(shape_key(ascii_mask(bare), bare.len()))
+            {
                 return true;
             }
         }
