@@ -32,6 +32,8 @@ fn official(i: usize, platform: Platform, handle: &str, display: Option<String>)
         third_party_apps: vec![],
         sessions: vec![],
         attestation: None,
+        verification_badge: None,
+        recovery: None,
         loc: Loc::default(),
     }
 }

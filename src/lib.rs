@@ -1,9 +1,13 @@
 //! palisade: a security posture auditor for an organisation's official social media accounts.
 //!
 //! The library holds everything; `main.rs` only parses arguments and maps outcomes to exit codes.
-//! Layout: `model` (inventory, policy, results), `engine` (registry, declarative loader, runner),
-//! `checks` (native checks), `render` (one file per output format), `cli` (one file per subcommand).
+//! Layers, each importing only those below it: `cli` (one file per subcommand) → `audit` (the one
+//! path from inputs to a report) → the sources (`vault`, `online`, `impersonation`) and the
+//! `engine` (registry, declarative rules, runner) with the `checks` it is handed → `model`
+//! (inventory, policy, platform catalogue, guidance, evidence, results). `render` has one file
+//! per output format over the results model.
 
+pub mod audit;
 pub mod baseline;
 pub mod checks;
 pub mod cli;

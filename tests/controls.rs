@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use palisade::engine::definition::Scope;
 use palisade::engine::registry::Registry;
 use palisade::engine::{runner, Context};
 use palisade::model::load;
@@ -39,39 +40,75 @@ fn check_id(path: &Path) -> String {
     name.split('.').next().unwrap_or_default().to_owned()
 }
 
+/// The subjects a check judges in a fixture, with the status each must get: accounts and
+/// control planes by their id's prefix, the organisation by the file's variant
+/// (`BRAND-06.fail-missing.yaml`).
+fn expected_subjects(path: &Path, report: &Report, id: &str) -> Vec<(String, String)> {
+    let registry = Registry::builtin().expect("built-in checks load");
+    let scope = &registry
+        .get(id)
+        .expect("the fixture names a check")
+        .def
+        .scope;
+    let prefix = |s: &str| s.split('-').next().unwrap_or_default().to_owned();
+    let mut out = Vec::new();
+    if scope.contains(&Scope::Account) {
+        out.extend(
+            report
+                .accounts
+                .iter()
+                .map(|a| (a.id.clone(), prefix(&a.id))),
+        );
+    }
+    if scope.contains(&Scope::ControlPlane) {
+        out.extend(
+            report
+                .control_planes
+                .iter()
+                .map(|p| (p.id.clone(), prefix(&p.id))),
+        );
+    }
+    if scope.contains(&Scope::Organisation) {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let variant = name.split('.').nth(1).unwrap_or_default();
+        out.push(("organisation".to_owned(), prefix(variant)));
+    }
+    out
+}
+
 #[test]
-fn each_fixture_account_gets_the_status_its_id_names() {
+fn each_fixture_subject_gets_the_status_its_id_names() {
     let mut failures = Vec::new();
     for path in fixtures() {
         let id = check_id(&path);
         let report = audit(&path);
         let mut lines = String::new();
-        for acc in &report.accounts {
-            let expected = acc.id.split('-').next().unwrap_or_default();
+        for (subject, expected) in expected_subjects(&path, &report, &id) {
             let results: Vec<_> = report
                 .results
                 .iter()
-                .filter(|r| r.check_id == id && r.account_id == acc.id)
+                .filter(|r| r.check_id == id && r.account_id == subject)
                 .collect();
             assert_eq!(
                 results.len(),
                 1,
-                "{}: exactly one {id} result for {}",
+                "{}: exactly one {id} result for {subject}",
                 path.display(),
-                acc.id
             );
             let got = results[0].status.as_str();
             if got != expected {
                 failures.push(format!(
-                    "{}: {} expected {expected}, got {got}: {}",
+                    "{}: {subject} expected {expected}, got {got}: {}",
                     path.display(),
-                    acc.id,
                     results[0].message
                 ));
             }
             lines.push_str(&format!(
                 "{:<28} {:<8} {}\n",
-                acc.id, got, results[0].message
+                subject, got, results[0].message
             ));
         }
         let name = path

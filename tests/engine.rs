@@ -26,6 +26,7 @@ fn builtin_ids_are_unique_and_every_definition_parses() {
     let mut ids: Vec<_> = r.checks.iter().map(|c| c.def.id.clone()).collect();
     let n = ids.len();
     ids.dedup();
+    let file_name = regex::Regex::new(r"\d{3}_[0-9a-f]{16}|\.txt\b").expect("regex");
     assert_eq!(ids.len(), n, "ids unique");
     for c in &r.checks {
         assert!(
@@ -38,16 +39,20 @@ fn builtin_ids_are_unique_and_every_definition_parses() {
             "{} maps to requirements",
             c.def.id
         );
+        // Guidance is cited by title, from the guidance catalogue, never by a file name.
         for refr in &c.def.references {
-            let seeds = std::path::Path::new("../shared/seeds");
-            if seeds.is_dir() {
-                assert!(
-                    seeds.join(&refr.source).is_file(),
-                    "{} cites a seed that exists: {}",
-                    c.def.id,
-                    refr.source
-                );
-            }
+            let doc = refr.document.as_deref().unwrap_or_else(|| {
+                panic!(
+                    "{} cites {} outside the guidance catalogue",
+                    c.def.id, refr.source
+                )
+            });
+            let g = palisade::model::guidance::Guidance::builtin();
+            assert_eq!(
+                g.document(doc).map(|d| d.citation()).as_deref(),
+                Some(refr.source.as_str())
+            );
+            assert!(!file_name.is_match(&refr.source), "{}", refr.source);
         }
     }
 }
@@ -69,6 +74,41 @@ fn readme_controls_table_is_generated_from_the_definitions() {
         } else {
             panic!("README.md's table of controls is stale: run `UPDATE_README=1 cargo test --test engine`");
         }
+    }
+}
+
+/// docs/inventory.md is generated from the schema validation uses and from the definitions.
+#[test]
+fn the_field_reference_is_generated_and_current() {
+    let r = Registry::builtin().expect("builtin");
+    let doc = palisade::docs::inventory_reference(&r);
+    let path = "docs/inventory.md";
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    if current != doc {
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(path, &doc).expect("write docs/inventory.md");
+        } else {
+            panic!("docs/inventory.md is stale: run `UPDATE_DOCS=1 cargo test --test engine`");
+        }
+    }
+    // Every field a definition declares it reads exists, and the reference names who reads it.
+    for c in &r.checks {
+        for f in &c.def.reads {
+            assert!(palisade::model::schema::resolves(f), "{}: {f}", c.def.id);
+        }
+    }
+    for (field, reader) in [
+        ("`removed_on`", "LEAV-04"),
+        ("`two_factor`", "AUTH-10"),
+        ("`backup_codes`", "REC-01"),
+        ("`sign_in`", "CP-01"),
+        ("`states_moderation_rules`", "BRAND-06"),
+    ] {
+        assert!(
+            doc.lines()
+                .any(|l| l.starts_with(&format!("| {field}")) && l.contains(reader)),
+            "{field} should list {reader}"
+        );
     }
 }
 
@@ -146,25 +186,37 @@ fn severity_overrides_change_the_result_and_the_catalogue() {
 
 #[test]
 fn score_follows_the_weights() {
-    // One account: score = 100 × passed weight / (passed + failed + errored weight).
+    // score = 100 × passed weight / (passed + failed + errored weight): the organisation's over
+    // every result, the account's over its own.
     let r = audit_str(&format!(
         "{ONE}accounts: [{{id: x1, platform: x, handle: W, security: {{two_factor: none}}}}]\n"
     ));
-    let (mut p, mut t) = (0u32, 0u32);
-    for x in &r.results {
-        let w = x.severity.weight();
-        match x.status {
-            Status::Pass => {
-                p += w;
-                t += w
+    let score_of = |only: Option<&str>| {
+        let (mut p, mut t) = (0u32, 0u32);
+        for x in r
+            .results
+            .iter()
+            .filter(|x| only.is_none_or(|a| x.account_id == a))
+        {
+            let w = x.severity.weight();
+            match x.status {
+                Status::Pass => {
+                    p += w;
+                    t += w
+                }
+                Status::Fail | Status::Error => t += w,
+                _ => {}
             }
-            Status::Fail | Status::Error => t += w,
-            _ => {}
         }
-    }
-    let expected = (1000.0 * p as f64 / t as f64).round() / 10.0;
-    assert_eq!(r.summary.score, Some(expected));
-    assert_eq!(r.accounts[0].score, Some(expected));
+        (1000.0 * p as f64 / t as f64).round() / 10.0
+    };
+    assert_eq!(r.summary.score, Some(score_of(None)));
+    assert_eq!(r.accounts[0].score, Some(score_of(Some("x1"))));
+    assert_ne!(
+        score_of(None),
+        score_of(Some("x1")),
+        "the organisation's own results count"
+    );
 }
 
 #[test]
@@ -219,7 +271,14 @@ fn a_control_with_no_accounts_still_appears() {
         r.results
     );
     assert_eq!(r.checks.len(), Registry::builtin().expect("b").checks.len());
-    assert_eq!(r.summary.score, None);
+    // Nothing about the accounts is scored; the organisation's own controls still are (BRAND-06
+    // fails: no house rules are recorded).
+    assert_eq!(r.scores.accounts.get("organisation").map(|_| ()), Some(()));
+    let with_rules = audit_str(
+        "organisation: {name: W}\naccounts: []\nhouse_rules: {states_monitoring_hours: true, states_emergency_route: true, states_moderation_rules: true}\n",
+    );
+    assert_eq!(with_rules.summary.score, Some(100.0));
+    assert_eq!(r.summary.score, Some(0.0));
 }
 
 #[test]
@@ -240,6 +299,7 @@ fn people_from_hr_csv_merge_and_conflicts_are_errors() {
         people: Some(&csv),
         policy: None,
         people_columns: cols.clone(),
+        platforms: None,
     })
     .expect("valid");
     assert_eq!(loaded.people.len(), 2);
@@ -253,6 +313,7 @@ fn people_from_hr_csv_merge_and_conflicts_are_errors() {
         people: Some(&csv),
         policy: None,
         people_columns: cols,
+        platforms: None,
     })
     .expect_err("conflict");
     let palisade::Error::Input(d) = err else {

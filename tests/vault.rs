@@ -56,6 +56,8 @@ fn account(id: &str, platform: Platform, handle: &str) -> Account {
         third_party_apps: vec![],
         sessions: vec![],
         attestation: None,
+        verification_badge: None,
+        recovery: None,
         loc: Loc::default(),
     }
 }

@@ -40,6 +40,8 @@ fn account(id: &str, login: Option<&str>, recovery: Option<&str>) -> Account {
         third_party_apps: vec![],
         sessions: vec![],
         attestation: None,
+        verification_badge: None,
+        recovery: None,
         loc: Loc::default(),
     }
 }

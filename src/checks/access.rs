@@ -4,21 +4,9 @@ use serde_json::json;
 
 use super::people::who;
 use crate::engine::{Context, Outcome};
-use crate::model::{AccessRole, AccessVia, Account};
+use crate::model::{AccessVia, Account};
 
-/// `controls.md`: admins are access entries with role owner or admin whose person is not a
-/// leaver. Entries are counted as written (the contract counts entries, not distinct people).
-fn admins<'a>(ctx: &Context<'a>, account: &'a Account) -> Vec<&'a str> {
-    account
-        .access
-        .iter()
-        .filter(|a| matches!(a.role, AccessRole::Owner | AccessRole::Admin))
-        .filter(|a| ctx.person(&a.person).is_some_and(|p| !ctx.is_leaver(p)))
-        .map(|a| a.person.as_str())
-        .collect()
-}
-
-/// ACC-01: `owner` is missing or is a leaver.
+/// ACC-01: `owner` is missing, a leaver, or a mover (moved to a role that should not keep access).
 pub fn acc_01(ctx: &Context, account: &Account) -> Outcome {
     match account.owner.as_deref() {
         None => Outcome::fail("the account has no owner (owner is missing)"),
@@ -28,6 +16,14 @@ pub fn acc_01(ctx: &Context, account: &Account) -> Outcome {
                 Outcome::fail(format!("the owner {} has left{left}", who(p)))
                     .with_evidence(json!({"owner": p.id, "name": p.name, "left_on": p.left_on}))
             }
+            Some(p) if ctx.is_mover(p) => {
+                let moved = p.moved_on.map(|d| format!(" on {d}")).unwrap_or_default();
+                Outcome::fail(format!(
+                    "the owner {} moved{moved} to a role that should not keep access: name a new owner",
+                    who(p)
+                ))
+                .with_evidence(json!({"owner": p.id, "name": p.name, "moved_on": p.moved_on}))
+            }
             Some(p) => Outcome::pass(format!("owned by {}", who(p)))
                 .with_evidence(json!({"owner": p.id, "name": p.name})),
             None => Outcome::error(format!("the owner `{id}` is not a known person")),
@@ -35,14 +31,19 @@ pub fn acc_01(ctx: &Context, account: &Account) -> Outcome {
     }
 }
 
-/// ACC-02: fewer than `min_admins` admins.
-pub fn acc_02(ctx: &Context, account: &Account) -> Outcome {
-    let a = admins(ctx, account);
-    let min = ctx.inventory.policy.min_admins;
-    let names: Vec<String> = a
+/// "3 active admin(s) (names)" with the policy's bounds: shared by ACC-02/03 and CP-05.
+pub(crate) fn admin_names(ctx: &Context, admins: &[&str]) -> Vec<String> {
+    admins
         .iter()
         .map(|id| ctx.person(id).map(who).unwrap_or_else(|| id.to_string()))
-        .collect();
+        .collect()
+}
+
+/// ACC-02: fewer than `min_admins` admins.
+pub fn acc_02(ctx: &Context, account: &Account) -> Outcome {
+    let a = ctx.admins(&account.access);
+    let min = ctx.inventory.policy.min_admins;
+    let names = admin_names(ctx, &a);
     let evidence = json!({"admins": a.iter().collect::<Vec<_>>(), "min_admins": min});
     if (a.len() as i64) < min {
         let list = if names.is_empty() {
@@ -62,12 +63,9 @@ pub fn acc_02(ctx: &Context, account: &Account) -> Outcome {
 
 /// ACC-03: more than `max_admins` admins.
 pub fn acc_03(ctx: &Context, account: &Account) -> Outcome {
-    let a = admins(ctx, account);
+    let a = ctx.admins(&account.access);
     let max = ctx.inventory.policy.max_admins;
-    let names: Vec<String> = a
-        .iter()
-        .map(|id| ctx.person(id).map(who).unwrap_or_else(|| id.to_string()))
-        .collect();
+    let names = admin_names(ctx, &a);
     let evidence = json!({"admins": a.iter().collect::<Vec<_>>(), "max_admins": max});
     if a.len() as i64 > max {
         Outcome::fail(format!(
@@ -81,11 +79,10 @@ pub fn acc_03(ctx: &Context, account: &Account) -> Outcome {
     }
 }
 
-/// ACC-04: any access entry is `via: shared_password`.
+/// ACC-04: any current access entry is `via: shared_password`.
 pub fn acc_04(ctx: &Context, account: &Account) -> Outcome {
-    let shared: Vec<&str> = account
-        .access
-        .iter()
+    let shared: Vec<&str> = ctx
+        .current(&account.access)
         .filter(|a| a.via == Some(AccessVia::SharedPassword))
         .map(|a| a.person.as_str())
         .collect();

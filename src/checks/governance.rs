@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::people::who;
 use crate::engine::{Context, Outcome};
-use crate::model::Account;
+use crate::model::{Account, Attestation, ControlPlane};
 
 /// BRAND-03: `policy.naming` has a pattern for the platform (or `default`) and the handle does not match.
 pub fn brand_03(ctx: &Context, account: &Account) -> Outcome {
@@ -24,10 +24,20 @@ pub fn brand_03(ctx: &Context, account: &Account) -> Outcome {
     }
 }
 
-/// GOV-01: `attestation` is missing, older than `max_attestation_age_days`, or by a leaver.
+/// GOV-01 on an account: `attestation` is missing, older than `max_attestation_age_days`, or
+/// by a leaver.
 pub fn gov_01(ctx: &Context, account: &Account) -> Outcome {
+    attestation(ctx, account.attestation.as_ref())
+}
+
+/// GOV-01 on a control plane, with the same meaning.
+pub fn gov_01_plane(ctx: &Context, plane: &ControlPlane) -> Outcome {
+    attestation(ctx, plane.attestation.as_ref())
+}
+
+fn attestation(ctx: &Context, att: Option<&Attestation>) -> Outcome {
     let max = ctx.inventory.policy.max_attestation_age_days;
-    let Some(att) = &account.attestation else {
+    let Some(att) = att else {
         return Outcome::fail("nobody has attested these settings (attestation is missing)");
     };
     let evidence = json!({"by": att.by, "date": att.date, "evidence": att.evidence});

@@ -4,7 +4,6 @@
 use serde_json::json;
 
 use crate::engine::{Context, Outcome};
-use crate::impersonation::{is_flagged, report_form_url};
 use crate::model::Account;
 
 /// Fails when a suspect of this account is not allowed or judged benign; skipped when no
@@ -15,7 +14,7 @@ pub fn imp_01(ctx: &Context, account: &Account) -> Outcome {
     };
     let mine: Vec<_> = all
         .iter()
-        .filter(|s| s.account_id == account.id && is_flagged(s))
+        .filter(|s| s.account_id == account.id && s.is_flagged())
         .collect();
     if mine.is_empty() {
         return Outcome::pass("no look-alike account found above the threshold");
@@ -52,7 +51,7 @@ pub fn imp_01(ctx: &Context, account: &Account) -> Outcome {
             "source": s.source,
             "reappeared": s.reappeared,
         })).collect::<Vec<_>>(),
-        "report_form": report_form_url(account.platform),
+        "report_form": ctx.platform(account.platform).map(|f| &f.impersonation_report.url),
     });
     Outcome::fail(message).with_evidence(evidence)
 }

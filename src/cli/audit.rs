@@ -5,16 +5,13 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+use std::io::IsTerminal;
+
 use super::{Exit, Ui};
-use crate::engine::registry::Registry;
-use crate::engine::{runner, Context};
-use crate::error::{Code, Diagnostic, Error};
-use crate::model::load::{self, Inputs};
+use crate::error::Error;
 use crate::model::results::{Report, Status};
-use crate::model::{AccountStatus, Platform};
-use crate::model::{Inventory, Severity};
-use crate::render;
-use crate::{baseline, impersonation, online, redact, vault};
+use crate::model::Severity;
+use crate::{audit, baseline, render};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -91,34 +88,6 @@ pub struct Args {
     pub cache_dir: Option<PathBuf>,
 }
 
-/// `policy.severity_overrides` may only name checks that exist.
-pub fn check_overrides(inv: &Inventory, registry: &Registry) -> crate::Result<()> {
-    let mut diags = Vec::new();
-    for id in inv.policy.severity_overrides.keys() {
-        if registry.get(id).is_none() {
-            let (file, loc) = inv
-                .policy
-                .severity_override_locs
-                .get(id)
-                .cloned()
-                .unwrap_or_default();
-            diags.push(Diagnostic {
-                code: Code::UnknownReference,
-                file,
-                line: loc.line,
-                column: loc.column,
-                message: format!("`policy.severity_overrides` names `{id}`, which is not a check id (see `palisade checks list`)"),
-                snippet: None,
-            });
-        }
-    }
-    if diags.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Input(diags))
-    }
-}
-
 /// Exit 1 when a result that is not waived fails or errors at or above `level`.
 pub fn reaches(report: &Report, level: FailOn) -> bool {
     let min = match level {
@@ -135,128 +104,39 @@ pub fn reaches(report: &Report, level: FailOn) -> bool {
         .any(|r| matches!(r.status, Status::Fail | Status::Error) && r.severity <= min)
 }
 
-/// Runs the audit proper (shared by `audit` and the tests).
-pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
-    let registry = Registry::load(&args.input.checks_dir)?;
-    let inv = load::load(&Inputs {
-        inventory: &args.input.inventory,
-        people: args.input.people.as_deref(),
-        policy: args.input.policy.as_deref(),
-        people_columns: super::validate::people_columns(&args.input.people_columns)?,
-    })?;
-    check_overrides(&inv, &registry)?;
-    let as_of = args.as_of.unwrap_or_else(super::today);
-    let mut ctx = Context::new(&inv, as_of);
+impl Args {
+    /// The audit these flags ask for.
+    pub fn plan(&self, progress: bool) -> crate::Result<audit::Plan> {
+        Ok(audit::Plan {
+            inputs: self.input.files()?,
+            as_of: self.as_of.unwrap_or_else(super::today),
+            vault: self.vault.as_ref().map(|path| audit::VaultPlan {
+                path: path.clone(),
+                key_file: self.vault_key_file.clone(),
+            }),
+            pwned_file: self.pwned_file.clone(),
+            candidates: self.candidates.clone(),
+            online: self.online.then(|| audit::OnlinePlan {
+                bluesky_api: self.bluesky_api.clone(),
+                mastodon_api: self.mastodon_api.clone(),
+                pwned_api: self.pwned_api.clone(),
+                cache_dir: self.cache_dir.clone(),
+                refresh: self.refresh,
+            }),
+            baseline: self.baseline.clone(),
+            redact: self.redact,
+            progress,
+        })
+    }
+}
 
-    if let Some(path) = &args.vault {
-        let opts = vault::VaultOptions {
-            key_file: args.vault_key_file.clone(),
-            ..Default::default()
-        };
-        let v = vault::load_vault(path, &opts)?;
-        // An offline corpus wins over the network: nothing about a password leaves the machine.
-        let source = match (&args.pwned_file, args.online) {
-            (Some(f), _) => vault::BreachSource::Offline(f.clone()),
-            (None, true) => vault::BreachSource::online(args.pwned_api.as_deref()),
-            (None, false) => vault::BreachSource::None,
-        };
-        source.validate()?;
-        ctx.credentials = Some(vault::assess(&inv, &v, source));
+/// Prints the warnings an audit or a validation found (they do not change the exit code).
+pub fn print_warnings(warnings: &[crate::error::Diagnostic], ui: &Ui) {
+    if warnings.is_empty() || ui.quiet {
+        return;
     }
-
-    let mut sources = Vec::new();
-    let mut defensive = Vec::new();
-    let mut online_candidates = Vec::new();
-    if args.online {
-        let mut cfg = online::OnlineConfig::from_env();
-        if let Some(u) = &args.bluesky_api {
-            cfg.bluesky_api = u.clone();
-        }
-        if let Some(u) = &args.mastodon_api {
-            cfg.mastodon_api = Some(u.clone());
-        }
-        if let Some(d) = &args.cache_dir {
-            cfg.cache_dir = Some(d.clone());
-        }
-        cfg.refresh = args.refresh;
-        let probes: Vec<(String, Platform, Vec<String>)> = inv
-            .accounts
-            .iter()
-            .filter(|a| {
-                matches!(a.platform, Platform::Bluesky | Platform::Mastodon)
-                    && a.status != AccountStatus::Closed
-            })
-            .map(|a| {
-                (
-                    a.id.clone(),
-                    a.platform,
-                    impersonation::lookalikes(&a.handle, a.platform)
-                        .into_iter()
-                        .map(|l| l.handle)
-                        .collect(),
-                )
-            })
-            .collect();
-        let evidence = online::gather_blocking(&inv, &cfg, &probes);
-        sources = evidence.sources.clone();
-        defensive = evidence.defensive_strings();
-        online_candidates = evidence.candidates.clone();
-        ctx.online = Some(evidence);
-        if let Some(h) = vault::hibp::HibpConfig::from_env() {
-            ctx.email_breaches = Some(vault::hibp::check_email_breaches(&inv, &h));
-        }
-    }
-
-    if !args.candidates.is_empty() || args.online {
-        let mut search = impersonation::Search::new(&inv, None);
-        let mut bad = Vec::new();
-        for f in &args.candidates {
-            match search.scan_csv(f, !quiet) {
-                Ok(stats) => bad.extend(stats.bad_rows),
-                Err(mut d) => bad.append(&mut d),
-            }
-        }
-        if !bad.is_empty() {
-            return Err(Error::Input(bad));
-        }
-        for c in &online_candidates {
-            search.consider(&impersonation::Candidate {
-                platform: c.platform,
-                handle: c.handle.clone(),
-                display_name: c.display_name.clone(),
-                bio: c.bio.clone(),
-                url: c.url.clone(),
-                followers: None,
-                created_on: None,
-                source: c.source_url.clone(),
-            });
-        }
-        ctx.suspects = Some(search.finish());
-    }
-
-    let mut report = runner::run(&registry, &ctx);
-    report.impersonation = ctx.suspects.clone().unwrap_or_default();
-    report.sources = sources;
-    report.defensive_registrations = defensive;
-    report.meta.online = args.online;
-    if let Some(b) = &args.baseline {
-        let old = baseline::load_results(b)?;
-        baseline::apply_baseline(&mut report, &old);
-        let known: std::collections::BTreeSet<(String, String)> = old
-            .impersonation
-            .iter()
-            .map(|s| (s.platform.clone(), s.candidate.to_lowercase()))
-            .collect();
-        for s in &mut report.impersonation {
-            s.new = !known.contains(&(s.platform.clone(), s.candidate.to_lowercase()));
-        }
-        report.meta.baseline = Some(b.display().to_string());
-    }
-    if args.redact {
-        let people = inv.people.iter().filter_map(|p| p.name.as_deref());
-        redact::redact_knowing(&mut report, people);
-    }
-    Ok(report)
+    let color = ui.color && std::io::stderr().is_terminal();
+    eprint!("{}", render::diagnostics::render_warnings(warnings, color));
 }
 
 /// Writes `format` into `out`: the text report in colour when `color`, the others as the
@@ -290,7 +170,9 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             "--fail-on regression needs --baseline FILE.json".into(),
         ));
     }
-    let report = audit(args, ui.quiet)?;
+    let plan = args.plan(!ui.quiet)?;
+    let audit::Audit { report, warnings } = audit::run(&plan)?;
+    print_warnings(&warnings, ui);
     let opts = render::RenderOptions {
         templates: args.templates.clone(),
         redacted: args.redact,

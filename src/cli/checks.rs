@@ -110,11 +110,15 @@ pub fn explain(d: &Definition) -> String {
         "family: {} · severity: {} · scope: {}",
         d.family,
         d.severity,
-        if d.scope == Scope::Account {
-            "each account"
-        } else {
-            "the organisation"
-        }
+        d.scope
+            .iter()
+            .map(|s| match s {
+                Scope::Account => "each account",
+                Scope::ControlPlane => "each control plane",
+                Scope::Organisation => "the organisation",
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let _ = writeln!(o, "\nWhy it matters\n  {}", d.rationale);
     let _ = writeln!(o, "\nWhat to do\n  {}", d.remediation);

@@ -17,7 +17,9 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             "nothing to search: give --candidates FILE (repeatable) or --online".into(),
         ));
     }
-    let report = super::audit::audit(&args.audit, ui.quiet)?;
+    let plan = args.audit.plan(!ui.quiet)?;
+    let crate::audit::Audit { report, warnings } = crate::audit::run(&plan)?;
+    super::audit::print_warnings(&warnings, ui);
     let flagged: Vec<&Suspect> = report
         .impersonation
         .iter()

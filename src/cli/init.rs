@@ -32,7 +32,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     crate::render::write_file_atomically(&args.path, STARTER.as_bytes())?;
     if !ui.quiet {
         ui.print(&format!(
-            "Wrote {}. Fill it in, then run: palisade validate {}\n",
+            "Wrote {}. Fill it in (every field is described in docs/inventory.md, or run `palisade docs inventory`), then run: palisade validate {}\n",
             args.path.display(),
             args.path.display()
         ));

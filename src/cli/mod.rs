@@ -3,9 +3,11 @@
 pub mod audit;
 pub mod checks;
 pub mod diff;
+pub mod docs;
 pub mod impersonation;
 pub mod init;
 pub mod lookalikes;
+pub mod platforms;
 pub mod report;
 pub mod validate;
 
@@ -77,6 +79,10 @@ pub enum Command {
     Report(report::Args),
     /// Regressions, fixes, new and removed accounts between two results.json files
     Diff(diff::Args),
+    /// The platform catalogue: what each platform offers, with sources and dates checked
+    Platforms(platforms::Args),
+    /// Reference documentation generated from the product itself (`docs inventory`)
+    Docs(docs::Args),
 }
 
 pub fn run(cli: Cli, ui: &Ui) -> crate::Result<Exit> {
@@ -89,6 +95,8 @@ pub fn run(cli: Cli, ui: &Ui) -> crate::Result<Exit> {
         Command::Lookalikes(a) => lookalikes::run(&a, ui),
         Command::Report(a) => report::run(&a, ui),
         Command::Diff(a) => diff::run(&a, ui),
+        Command::Platforms(a) => platforms::run(&a, ui),
+        Command::Docs(a) => docs::run(&a, ui),
     }
 }
 

@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 
 use super::{Exit, Ui};
-use crate::engine::registry::Registry;
-use crate::model::load::{self, Inputs};
+use crate::model::load;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,6 +21,23 @@ pub struct Args {
     /// Directory of custom check definitions; repeatable
     #[arg(long = "checks-dir", value_name = "DIR")]
     pub checks_dir: Vec<PathBuf>,
+    /// The organisation's corrections to the platform catalogue (YAML: `platforms: [...]`)
+    #[arg(long, value_name = "FILE")]
+    pub platforms: Option<PathBuf>,
+}
+
+impl Args {
+    /// The input files these flags name.
+    pub fn files(&self) -> crate::Result<crate::audit::InputFiles> {
+        Ok(crate::audit::InputFiles {
+            inventory: self.inventory.clone(),
+            people: self.people.clone(),
+            people_columns: people_columns(&self.people_columns)?,
+            policy: self.policy.clone(),
+            platforms: self.platforms.clone(),
+            checks_dirs: self.checks_dir.clone(),
+        })
+    }
 }
 
 pub fn people_columns(
@@ -46,22 +62,28 @@ pub fn people_columns(
 }
 
 pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
-    let registry = Registry::load(&args.checks_dir)?;
-    let inv = load::load(&Inputs {
-        inventory: &args.inventory,
-        people: args.people.as_deref(),
-        policy: args.policy.as_deref(),
-        people_columns: people_columns(&args.people_columns)?,
-    })?;
-    super::audit::check_overrides(&inv, &registry)?;
+    let crate::audit::Loaded {
+        registry,
+        inventory: inv,
+    } = crate::audit::load(&args.files()?)?;
+    super::audit::print_warnings(&inv.warnings, ui);
     if !ui.quiet {
+        let n = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        let warned = if inv.warnings.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", n(inv.warnings.len(), "warning", "warnings"))
+        };
         ui.print(&format!(
-            "{}: valid ({} accounts, {} people, {} waivers; {} checks)\n",
+            "{}: valid ({}, {}, {}, {}; {}{warned})\n",
             args.inventory.display(),
-            inv.accounts.len(),
-            inv.people.len(),
-            inv.waivers.len(),
-            registry.checks.len()
+            n(inv.accounts.len(), "account", "accounts"),
+            n(inv.control_planes.len(), "control plane", "control planes"),
+            n(inv.people.len(), "person", "people"),
+            n(inv.waivers.len(), "waiver", "waivers"),
+            n(registry.checks.len(), "check", "checks"),
         ));
     }
     Ok(Exit::Clean)

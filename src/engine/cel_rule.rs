@@ -52,21 +52,6 @@ pub fn compile(env: &Env, file: &str, e: &Expr) -> Result<Compiled, Diagnostic> 
         })
 }
 
-/// Is `email` on one of the organisation's domains (or a subdomain) and not a consumer domain?
-pub fn is_org_email(inv: &Inventory, email: &str) -> bool {
-    let Some((_, domain)) = email.rsplit_once('@') else {
-        return false;
-    };
-    let domain = domain.to_ascii_lowercase();
-    if inv.policy.personal_email_domains.contains(&domain) {
-        return false;
-    }
-    inv.organisation
-        .email_domains
-        .iter()
-        .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
-}
-
 /// The root scope shared by every account: functions and audit-wide variables.
 pub fn root_context(env: Arc<Env>, inv: &Inventory, as_of: Date) -> CelContext<'static, 'static> {
     let mut cx = CelContext::with_env(env);
@@ -84,17 +69,10 @@ pub fn root_context(env: Arc<Env>, inv: &Inventory, as_of: Date) -> CelContext<'
             Err(_) => i64::MAX,
         }
     });
-    let org_domains = inv.organisation.email_domains.clone();
+    let org = inv.organisation.clone();
     let personal = inv.policy.personal_email_domains.clone();
     let _ = cx.add_function("org_email", move |e: Arc<String>| -> bool {
-        let Some((_, domain)) = e.rsplit_once('@') else {
-            return false;
-        };
-        let domain = domain.to_ascii_lowercase();
-        !personal.contains(&domain)
-            && org_domains
-                .iter()
-                .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+        crate::model::is_org_email(&org, &personal, &e)
     });
     let _ = cx.add_function("two_factor_rank", |m: Arc<String>| -> i64 {
         TwoFactor::parse(&m)
@@ -121,6 +99,8 @@ fn policy_view(inv: &Inventory) -> Value {
         "verification_platforms": p.verification_platforms.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
         "personal_email_domains": p.personal_email_domains,
         "max_attestation_age_days": p.max_attestation_age_days,
+        "recovery_test_interval_days": p.recovery_test_interval_days,
+        "min_audit_log_retention_days": p.min_audit_log_retention_days,
     })
 }
 
@@ -190,9 +170,36 @@ pub fn account_paths<'p>(
     Some(paths)
 }
 
+/// The paths under the variable `root` (`policy`, `plane`...) that `programs` read, as
+/// [`account_paths`] gives them for `account`; `None` when one uses `root` as a whole. For the
+/// field reference, which lists the controls that read each field.
+pub fn paths_under<'p>(
+    programs: impl IntoIterator<Item = &'p Compiled>,
+    root: &str,
+) -> Option<std::collections::BTreeSet<String>> {
+    let mut paths = std::collections::BTreeSet::new();
+    for p in programs {
+        if !collect_paths_of(p.program.expression(), root, &mut paths) {
+            return None;
+        }
+    }
+    Some(paths)
+}
+
 /// Adds the longest select chains on `account` in `e` (`account.a.b` gives `a.b`); false if `e`
 /// uses `account` otherwise.
 fn collect_paths(e: &cel::IdedExpr, paths: &mut std::collections::BTreeSet<String>) -> bool {
+    collect_paths_of(e, "account", paths)
+}
+
+fn collect_paths_of(
+    e: &cel::IdedExpr,
+    root: &str,
+    paths: &mut std::collections::BTreeSet<String>,
+) -> bool {
+    let collect_paths = |e: &cel::IdedExpr, paths: &mut std::collections::BTreeSet<String>| {
+        collect_paths_of(e, root, paths)
+    };
     use cel::common::ast::{EntryExpr, Expr};
     match &e.expr {
         Expr::Select(s) => {
@@ -204,7 +211,7 @@ fn collect_paths(e: &cel::IdedExpr, paths: &mut std::collections::BTreeSet<Strin
                         segments.push(inner.field.as_str());
                         cur = &inner.operand;
                     }
-                    Expr::Ident(name) if name == "account" => {
+                    Expr::Ident(name) if name == root => {
                         segments.reverse();
                         paths.insert(segments.join("."));
                         return true;
@@ -213,7 +220,7 @@ fn collect_paths(e: &cel::IdedExpr, paths: &mut std::collections::BTreeSet<Strin
                 }
             }
         }
-        Expr::Ident(name) => name != "account",
+        Expr::Ident(name) => name != root,
         Expr::Call(c) => {
             c.target.as_deref().is_none_or(|t| collect_paths(t, paths))
                 && c.args.iter().all(|a| collect_paths(a, paths))

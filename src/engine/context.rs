@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::model::platforms::PlatformFacts;
 use crate::model::results::Suspect;
-use crate::model::{Inventory, Person, PersonStatus};
+use crate::model::{Access, AccessRole, Inventory, Person, PersonStatus, Platform};
 use crate::online::{OnlineEvidence, PageListing};
 
 pub struct Context<'a> {
@@ -24,6 +25,9 @@ pub struct Context<'a> {
     pub suspects: Option<Vec<Suspect>>,
     /// What `--online` found; `None` when offline (online checks are then skipped).
     pub online: Option<OnlineEvidence>,
+    /// The house-rules page read online (BRAND-06); `None` when offline or no `url` is given
+    /// (the declared statements then decide).
+    pub house_rules_page: Option<crate::model::evidence::HouseRulesPage>,
 }
 
 impl<'a> Context<'a> {
@@ -41,6 +45,7 @@ impl<'a> Context<'a> {
             email_breaches: None,
             suspects: None,
             online: None,
+            house_rules_page: None,
         }
     }
 
@@ -67,6 +72,33 @@ impl<'a> Context<'a> {
             Some(o) => o.page_listing(account_id),
             None => PageListing::NotChecked,
         }
+    }
+
+    /// `controls.md`: a mover is a person whose status is `mover` and who is not a leaver.
+    pub fn is_mover(&self, person: &Person) -> bool {
+        person.status == PersonStatus::Mover && !self.is_leaver(person)
+    }
+
+    /// What the platform catalogue says about a platform (`None` for `other`).
+    pub fn platform(&self, p: Platform) -> Option<&'a PlatformFacts> {
+        self.inventory.platforms.get(p)
+    }
+
+    /// Current access entries: past access (`removed_on` on or before the as-of date) is history
+    /// that only LEAV-02 and LEAV-04 read.
+    pub fn current<'b>(&self, access: &'b [Access]) -> impl Iterator<Item = &'b Access> + 'b {
+        let as_of = self.as_of;
+        access.iter().filter(move |a| a.is_current(as_of))
+    }
+
+    /// `controls.md`: admins are current access entries with role owner or admin whose person is
+    /// not a leaver, counted as written (entries, not distinct people).
+    pub fn admins<'b>(&self, access: &'b [Access]) -> Vec<&'b str> {
+        self.current(access)
+            .filter(|a| matches!(a.role, AccessRole::Owner | AccessRole::Admin))
+            .filter(|a| self.person(&a.person).is_some_and(|p| !self.is_leaver(p)))
+            .map(|a| a.person.as_str())
+            .collect()
     }
 
     /// Whole days from `date` to the as-of date (negative when `date` is in the future).

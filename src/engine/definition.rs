@@ -9,6 +9,7 @@ use crate::model::{Loc, Severity};
 
 const KEYS: &[&str] = &[
     "id",
+    "reads",
     "title",
     "family",
     "severity",
@@ -21,16 +22,63 @@ const KEYS: &[&str] = &[
     "skip_message",
     "rule",
     "native",
+    "platform_steps",
 ];
 const RULE_KEYS: &[&str] = &["requires", "fail_when", "message", "pass_message"];
-const REF_KEYS: &[&str] = &["source", "section"];
+const REF_KEYS: &[&str] = &["document", "source", "section"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a check judges: each subject of these kinds gets one result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {
     /// One result per account (closed accounts skipped).
     Account,
+    /// One result per control plane; the plane's id is the result's `account_id`.
+    ControlPlane,
     /// One result for the organisation, account id `organisation`.
     Organisation,
+}
+
+impl Scope {
+    pub const ALL: &'static [&'static str] = &["account", "control_plane", "organisation"];
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "account" => Some(Scope::Account),
+            "control_plane" => Some(Scope::ControlPlane),
+            "organisation" => Some(Scope::Organisation),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Account => "account",
+            Scope::ControlPlane => "control_plane",
+            Scope::Organisation => "organisation",
+        }
+    }
+}
+
+/// Which steps of the platform catalogue fix a finding of this control on the account's
+/// platform (`platform_steps:` in a definition).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformSteps {
+    TwoFactor,
+    LoginAlerts,
+    ImpersonationReport,
+}
+
+impl PlatformSteps {
+    pub const ALL: &'static [&'static str] =
+        &["two_factor", "login_alerts", "impersonation_report"];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "two_factor" => Some(PlatformSteps::TwoFactor),
+            "login_alerts" => Some(PlatformSteps::LoginAlerts),
+            "impersonation_report" => Some(PlatformSteps::ImpersonationReport),
+            _ => None,
+        }
+    }
 }
 
 /// A CEL expression as written, with where it was written.
@@ -66,11 +114,16 @@ pub struct Definition {
     pub remediation: String,
     pub references: Vec<Reference>,
     pub requirements: Vec<String>,
-    pub scope: Scope,
+    /// The kinds of subject it judges (one or more).
+    pub scope: Vec<Scope>,
+    /// Inventory fields a native check reads (`accounts[].security.two_factor`), for the field
+    /// reference; a rule's are read off its CEL.
+    pub reads: Vec<String>,
     /// When false, the result is `skipped` with `skip_message`.
     pub applies_when: Option<Expr>,
     pub skip_message: Option<String>,
     pub logic: Logic,
+    pub platform_steps: Option<PlatformSteps>,
     /// `builtin` or the file it came from.
     pub origin: String,
     pub file: String,
@@ -160,47 +213,87 @@ fn definition(cx: &mut Cx, root: &Node, origin: &str) -> Option<Definition> {
         .map(|n| cx.list(n, "requirements", |cx, n| cx.text(n, "requirements")))
         .unwrap_or_default();
     let scope = match f.get("scope") {
-        Some(n) => cx.one_of(n, "scope", &["account", "organisation"], |s| match s {
-            "account" => Some(Scope::Account),
-            "organisation" => Some(Scope::Organisation),
-            _ => None,
-        }),
-        None => Some(Scope::Account),
+        Some(n) => {
+            let one = |cx: &mut Cx, n: &Node| cx.one_of(n, "scope", Scope::ALL, Scope::parse);
+            let mut list = match &n.kind {
+                Kind::Seq(_) => cx.list(n, "scope", one),
+                _ => one(cx, n).into_iter().collect(),
+            };
+            list.sort();
+            list.dedup();
+            if list.is_empty() {
+                cx.error(
+                    n.loc,
+                    Code::BadCheck,
+                    format!(
+                        "`scope` names what the check judges: one or more of {}",
+                        Scope::ALL.join(", ")
+                    ),
+                );
+                None
+            } else {
+                Some(list)
+            }
+        }
+        None => Some(vec![Scope::Account]),
     };
+    let reads = f
+        .get("reads")
+        .map(|n| {
+            cx.list(n, "reads", |cx, n| {
+                let path = cx.text(n, "reads")?;
+                if crate::model::schema::resolves(&path) {
+                    Some(path)
+                } else {
+                    let shown = cx.shown(n);
+                    cx.error(
+                        n.loc,
+                        Code::BadCheck,
+                        format!("`reads` names {shown}, which is no inventory field (write it as in docs/inventory.md, e.g. accounts[].security.two_factor)"),
+                    );
+                    None
+                }
+            })
+        })
+        .unwrap_or_default();
     let applies_when = f
         .get("applies_when")
         .and_then(|n| expr(cx, n, "applies_when"));
     let skip_message = f
         .get("skip_message")
         .and_then(|n| cx.text(n, "skip_message"));
-    let rule = f.get("rule").and_then(|n| rule(cx, n));
-    let native = f
-        .get("native")
-        .and_then(|n| cx.text(n, "native").map(|name| (name, n.loc)));
-    let logic = match (rule, native) {
-        (Some(r), None) => Some(Logic::Rule(r)),
-        (None, Some((name, loc))) => {
-            if crate::checks::lookup(&name).is_none() {
-                let known: Vec<&str> = crate::checks::NATIVE_CHECKS
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect();
+    let platform_steps = f.get("platform_steps").and_then(|n| {
+        cx.one_of(
+            n,
+            "platform_steps",
+            PlatformSteps::ALL,
+            PlatformSteps::parse,
+        )
+    });
+    // What the file says the logic is, whether or not it parsed: a rule with a CEL mistake is
+    // reported once, as that mistake, not also as "no logic".
+    let rule_node = f.get("rule");
+    let native_node = f.get("native");
+    let logic = match (rule_node, native_node) {
+        (Some(n), None) => {
+            if scope
+                .as_ref()
+                .is_some_and(|s| s.contains(&Scope::Organisation))
+            {
                 cx.error(
-                    loc,
+                    n.loc,
                     Code::BadCheck,
-                    format!(
-                        "no native check is called `{name}`; known: {}",
-                        known.join(", ")
-                    ),
+                    "a rule judges one account or control plane at a time: an organisation-level check (`scope: organisation`) must be `native`",
                 );
-                None
-            } else {
-                Some(Logic::Native { name, loc })
             }
+            rule(cx, n).map(Logic::Rule)
         }
-        (Some(_), Some((_, loc))) => {
+        (None, Some(n)) => cx
+            .text(n, "native")
+            .map(|name| Logic::Native { name, loc: n.loc }),
+        (Some(_), Some(n)) => {
             cx.error(
-                loc,
+                n.loc,
                 Code::BadCheck,
                 "a check has either `rule` or `native`, not both",
             );
@@ -226,27 +319,64 @@ fn definition(cx: &mut Cx, root: &Node, origin: &str) -> Option<Definition> {
         references,
         requirements,
         scope: scope?,
+        reads,
         applies_when,
         skip_message,
         logic: logic?,
+        platform_steps,
         origin: origin.to_owned(),
         file: cx.file.clone(),
         loc: root.loc,
     })
 }
 
+/// A reference names a document of the guidance catalogue (`document: app`), cited by its title
+/// in every output; a custom check may instead give the title itself (`source:`).
 fn reference(cx: &mut Cx, n: &Node) -> Option<Reference> {
     let mut f = cx.fields(n, "a reference")?;
+    let guidance = crate::model::guidance::Guidance::builtin();
+    let document = f.get("document").and_then(|n| {
+        let id = cx.text(n, "references[].document")?;
+        match guidance.document(&id) {
+            Some(d) => Some((id, d.citation())),
+            None => {
+                let known: Vec<&str> = guidance.documents.iter().map(|d| d.id.as_str()).collect();
+                let hint = crate::model::reader::suggest(&id, known.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                cx.error(
+                    n.loc,
+                    Code::BadCheck,
+                    format!("`references[].document` `{id}` is not a document of the guidance catalogue ({}){hint}", known.join(", ")),
+                );
+                None
+            }
+        }
+    });
     let source = f
-        .require(cx, "source", "a reference")
+        .get("source")
         .and_then(|n| cx.text(n, "references[].source"));
     let section = f
         .require(cx, "section", "a reference")
         .and_then(|n| cx.text(n, "references[].section"));
+    let given = document.is_some() || source.is_some();
+    if !given && cx.diags.is_empty() {
+        cx.error(
+            n.loc,
+            Code::BadCheck,
+            "a reference names its `document` (an id of the guidance catalogue) or its `source` (a title)",
+        );
+    }
     f.finish(cx, "a reference", REF_KEYS);
+    let (document, source) = match (document, source) {
+        (Some((id, citation)), _) => (Some(id), citation),
+        (None, Some(s)) => (None, s),
+        (None, None) => return None,
+    };
     Some(Reference {
-        source: source?,
+        source,
         section: section?,
+        document,
     })
 }
 

@@ -5,9 +5,11 @@ pub mod context;
 pub mod outcome;
 
 pub use context::Context;
+pub use native::NativeCheck;
 pub use outcome::Outcome;
 pub mod cel_rule;
 pub mod definition;
 pub mod memo;
+pub mod native;
 pub mod registry;
 pub mod runner;

@@ -1,6 +1,10 @@
 //! The catalogue of checks: the built-in definitions embedded from `checks/`, plus any
 //! `--checks-dir` the organisation adds at run time. Every definition is parsed and its CEL
 //! compiled up front, so a bad one is an input error before anything is audited.
+//!
+//! Native checks are handed in by the layer that owns them: `Registry::builtin()` and
+//! `Registry::load(dirs)` are defined in `crate::checks`, which passes its list to
+//! [`Registry::load_with`]. The engine never imports a check.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,8 +13,8 @@ use cel::Env;
 use include_dir::{include_dir, Dir};
 
 use super::cel_rule::{self, Compiled};
-use super::definition::{self, Definition, Logic};
-use crate::checks::{self, Native};
+use super::definition::{self, Definition, Logic, Scope};
+use super::native::NativeCheck;
 use crate::error::{Code, Diagnostic, Error};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/checks");
@@ -23,7 +27,7 @@ pub enum Compiledlogic {
         message: Compiled,
         pass_message: Option<Compiled>,
     },
-    Native(Native),
+    Native(NativeCheck),
 }
 
 pub struct Check {
@@ -38,13 +42,9 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The built-in catalogue only.
-    pub fn builtin() -> Result<Registry, Error> {
-        Self::load(&[])
-    }
-
-    /// Built-in definitions plus every `*.yaml`/`*.yml` in each directory (not recursive).
-    pub fn load(dirs: &[PathBuf]) -> Result<Registry, Error> {
+    /// Built-in definitions plus every `*.yaml`/`*.yml` in each directory (not recursive), with
+    /// `natives` the native checks definitions may name. A directory given twice is read once.
+    pub fn load_with(dirs: &[PathBuf], natives: &'static [NativeCheck]) -> Result<Registry, Error> {
         let mut sources: Vec<(String, String, Vec<u8>)> = Vec::new();
         let mut builtin: Vec<_> = BUILTIN.files().filter(|f| is_yaml(f.path())).collect();
         builtin.sort_by_key(|f| f.path());
@@ -55,7 +55,15 @@ impl Registry {
                 f.contents().to_vec(),
             ));
         }
+        let mut seen_dirs = Vec::new();
         for dir in dirs {
+            // The same directory named twice (or by two spellings) must not make each of its
+            // files a duplicate of itself.
+            let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+            if seen_dirs.contains(&key) {
+                continue;
+            }
+            seen_dirs.push(key);
             let entries = std::fs::read_dir(dir).map_err(|e| {
                 Error::Usage(format!("cannot read --checks-dir {}: {e}", dir.display()))
             })?;
@@ -71,10 +79,13 @@ impl Registry {
                 sources.push((name.clone(), name, bytes));
             }
         }
-        Self::from_sources(sources)
+        Self::from_sources(sources, natives)
     }
 
-    fn from_sources(sources: Vec<(String, String, Vec<u8>)>) -> Result<Registry, Error> {
+    fn from_sources(
+        sources: Vec<(String, String, Vec<u8>)>,
+        natives: &'static [NativeCheck],
+    ) -> Result<Registry, Error> {
         let env = cel_rule::env();
         let mut diags: Vec<Diagnostic> = Vec::new();
         let mut checks: Vec<Check> = Vec::new();
@@ -129,7 +140,50 @@ impl Registry {
                         _ => None,
                     }
                 }
-                Logic::Native { name, .. } => checks::lookup(name).map(Compiledlogic::Native),
+                Logic::Native { name, loc } => match natives.iter().find(|n| n.name == name) {
+                    None => {
+                        let known: Vec<&str> = natives.iter().map(|n| n.name).collect();
+                        let hint = crate::model::reader::suggest(name, known.iter().copied())
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        diags.push(Diagnostic {
+                            code: Code::BadCheck,
+                            file: file.clone(),
+                            line: loc.line,
+                            column: loc.column,
+                            message: format!(
+                                "no native check is called `{name}`{hint}; known: {}",
+                                known.join(", ")
+                            ),
+                            snippet: None,
+                        });
+                        None
+                    }
+                    Some(n) => {
+                        let missing: Vec<&str> = def
+                            .scope
+                            .iter()
+                            .filter(|s| !n.judges(**s))
+                            .map(|s| s.as_str())
+                            .collect();
+                        if missing.is_empty() {
+                            Some(Compiledlogic::Native(*n))
+                        } else {
+                            diags.push(Diagnostic {
+                                code: Code::BadCheck,
+                                file: file.clone(),
+                                line: loc.line,
+                                column: loc.column,
+                                message: format!(
+                                    "the native check `{name}` cannot judge `scope: {}`",
+                                    missing.join(", ")
+                                ),
+                                snippet: None,
+                            });
+                            None
+                        }
+                    }
+                },
             };
             let applies_ok = !matches!(applies_when, Some(None));
             if let (Some(logic), true) = (logic, applies_ok) {
@@ -145,6 +199,14 @@ impl Registry {
         }
         checks.sort_by(|a, b| a.def.id.cmp(&b.def.id));
         Ok(Registry { checks, env })
+    }
+
+    /// The checks that judge subjects of `scope`, with their index in `checks`.
+    pub fn in_scope(&self, scope: Scope) -> impl Iterator<Item = (usize, &Check)> {
+        self.checks
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| c.def.scope.contains(&scope))
     }
 
     pub fn get(&self, id: &str) -> Option<&Check> {

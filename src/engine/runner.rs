@@ -11,9 +11,8 @@ use super::definition::Scope;
 use super::memo::{Cached, Memo};
 use super::outcome::Outcome;
 use super::registry::{Check, Compiledlogic, Registry};
-use crate::checks::Native;
 use crate::model::results::*;
-use crate::model::{Account, AccountStatus, Severity};
+use crate::model::{Account, AccountStatus, ControlPlane, Severity};
 
 /// The account id of organisation-level results (`cli.md`).
 pub const ORGANISATION: &str = "organisation";
@@ -97,10 +96,12 @@ fn not_applicable(check: &Check) -> Outcome {
     )
 }
 
-/// Whom a result is about: an account (by index in the inventory) or the organisation.
+/// Whom a result is about: an account or a control plane (by index in the inventory), or the
+/// organisation.
 #[derive(Clone, Copy)]
 enum Subject {
     Account(u32),
+    Plane(u32),
     Organisation,
 }
 
@@ -127,12 +128,7 @@ impl<'r> Plan<'r> {
     /// `shortcuts: false` gives the reference evaluation: no memo, and every rule sees the
     /// whole account.
     fn new(registry: &'r Registry, shortcuts: bool) -> Self {
-        let account_checks: Vec<(usize, &Check)> = registry
-            .checks
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.def.scope == Scope::Account)
-            .collect();
+        let account_checks: Vec<(usize, &Check)> = registry.in_scope(Scope::Account).collect();
         let needs_cel = account_checks.iter().any(|(_, c)| {
             matches!(c.logic, Compiledlogic::Rule { .. }) || c.applies_when.is_some()
         });
@@ -279,18 +275,67 @@ fn run_checks(
             }
         });
     }
-    for (i, check) in registry.checks.iter().enumerate() {
-        if check.def.scope != Scope::Organisation {
-            continue;
+    // Control planes are few (a handful per organisation): one thread, no memo.
+    let plane_checks: Vec<(usize, &Check)> = registry.in_scope(Scope::ControlPlane).collect();
+    let plane_root = (!ctx.inventory.control_planes.is_empty()
+        && plane_checks.iter().any(|(_, c)| !programs(c).is_empty()))
+    .then(|| cel_rule::root_context(registry.env.clone(), ctx.inventory, ctx.as_of));
+    for (p, plane) in ctx.inventory.control_planes.iter().enumerate() {
+        let subject = Subject::Plane(u32::try_from(p).unwrap_or(u32::MAX));
+        for &(i, check) in &plane_checks {
+            let outcome = plane_outcome(check, plane_root.as_ref(), ctx, plane);
+            results.push(result(check, severities[i], &plane.id, outcome));
+            subjects.push(subject);
         }
+    }
+    for (i, check) in registry.in_scope(Scope::Organisation) {
         let outcome = match &check.logic {
-            Compiledlogic::Native(Native::Organisation(f)) => f(ctx),
-            _ => Outcome::error("an organisation-level check must be a native organisation check"),
+            Compiledlogic::Native(n) => match n.organisation {
+                Some(f) => f(ctx),
+                None => {
+                    Outcome::error("internal: the native check has no organisation-level function")
+                }
+            },
+            Compiledlogic::Rule { .. } => {
+                Outcome::error("an organisation-level check must be a native organisation check")
+            }
         };
         results.push(result(check, severities[i], ORGANISATION, outcome));
         subjects.push(Subject::Organisation);
     }
     (results, subjects)
+}
+
+/// One check on one control plane: its native plane function, or its rule with the plane as
+/// `plane` (the `requires` paths are read under the plane).
+fn plane_outcome(
+    check: &Check,
+    root: Option<&cel::Context<'static, 'static>>,
+    ctx: &Context,
+    plane: &ControlPlane,
+) -> Outcome {
+    if let (Compiledlogic::Native(n), None) = (&check.logic, &check.applies_when) {
+        return match n.plane {
+            Some(f) => f(ctx, plane),
+            None => Outcome::error("internal: the native check has no control-plane function"),
+        };
+    }
+    let Some(root) = root else {
+        return Outcome::error("internal: rule without an evaluation scope");
+    };
+    let view = serde_json::to_value(plane).unwrap_or(Value::Null);
+    let mut scope = root.new_inner_scope();
+    let _ = scope.add_variable("plane", cel::to_value(&view).unwrap_or(cel::Value::Null));
+    match applies(check, &scope) {
+        Ok(true) => match &check.logic {
+            Compiledlogic::Rule { .. } => rule_outcome(check, &view, &scope),
+            Compiledlogic::Native(n) => match n.plane {
+                Some(f) => f(ctx, plane),
+                None => Outcome::error("internal: the native check has no control-plane function"),
+            },
+        },
+        other => not_applied(check, other),
+    }
 }
 
 fn result(check: &Check, severity: Severity, account_id: &str, outcome: Outcome) -> CheckResult {
@@ -329,6 +374,7 @@ fn result_of(
         evidence,
         waiver: None,
         change: None,
+        remediation: None,
     }
 }
 
@@ -501,12 +547,10 @@ fn run_accounts(
     (results, subjects)
 }
 
-fn native(n: &Native, ctx: &Context, account: &Account) -> Outcome {
-    match n {
-        Native::Account(f) => f(ctx, account),
-        Native::Organisation(_) => {
-            Outcome::error("an organisation-level native check is used with `scope: account`")
-        }
+fn native(n: &crate::engine::NativeCheck, ctx: &Context, account: &Account) -> Outcome {
+    match n.account {
+        Some(f) => f(ctx, account),
+        None => Outcome::error("internal: the native check has no account function"),
     }
 }
 
@@ -521,6 +565,47 @@ pub fn account_view(ctx: &Context, account: &Account) -> Value {
         v["listed_on_website"] = Value::String(if listed { "true" } else { "false" }.into());
     }
     v
+}
+
+/// The platform catalogue's steps that fix a finding on the account's platform, with their
+/// source, or `None` where the catalogue has none.
+fn platform_steps(
+    ctx: &Context,
+    account: &Account,
+    which: super::definition::PlatformSteps,
+) -> Option<Box<str>> {
+    use super::definition::PlatformSteps;
+    let f = ctx.platform(account.platform)?;
+    let (steps, source, extra) = match which {
+        PlatformSteps::TwoFactor => {
+            let offered: Vec<&str> = f.two_factor.methods.iter().map(|m| m.as_str()).collect();
+            (
+                f.two_factor.steps.as_deref()?,
+                &f.two_factor.source,
+                format!("; {} offers: {}", f.name, offered.join(", ")),
+            )
+        }
+        PlatformSteps::LoginAlerts => (
+            f.login_alerts.steps.as_deref()?,
+            &f.login_alerts.source,
+            String::new(),
+        ),
+        PlatformSteps::ImpersonationReport => (
+            f.impersonation_report
+                .steps
+                .as_deref()
+                .unwrap_or(f.impersonation_report.url.as_str()),
+            &f.impersonation_report.source,
+            format!("; report at {}", f.impersonation_report.url),
+        ),
+    };
+    Some(
+        format!(
+            "On {}: {steps}{extra} (source: {}, checked {})",
+            f.name, source.url, source.checked
+        )
+        .into_boxed_str(),
+    )
 }
 
 /// Reorders `items` so that position `p` holds what was at `order[p]`, in place (no second copy
@@ -608,10 +693,13 @@ fn run_with(registry: &Registry, ctx: &Context, memoise: bool) -> Report {
     let (mut results, subjects) = run_checks(registry, ctx, &severities, memoise);
 
     let mut subject_ids: Vec<&str> = inv.accounts.iter().map(|a| a.id.as_str()).collect();
+    subject_ids.extend(inv.control_planes.iter().map(|p| p.id.as_str()));
     subject_ids.push(ORGANISATION);
+    let planes_from = inv.accounts.len();
     let subject_index = |s: Subject| match s {
         Subject::Account(a) => a as usize,
-        Subject::Organisation => inv.accounts.len(),
+        Subject::Plane(p) => planes_from + p as usize,
+        Subject::Organisation => subject_ids.len() - 1,
     };
     // Results are sorted by (severity, check id, account id). The sort runs on one integer
     // key per result, from ranks computed once, not on the strings of 10^5 results; an account
@@ -670,6 +758,16 @@ fn run_with(registry: &Registry, ctx: &Context, memoise: bool) -> Report {
     let mut keys: Vec<u64> = Vec::with_capacity(results.len());
     for (r, subject) in results.iter_mut().zip(subjects) {
         let i = check_index.get(r.check_id.as_str()).copied().unwrap_or(0);
+        if let (Some(steps), Subject::Account(a), true) = (
+            registry.checks[i].def.platform_steps,
+            subject,
+            r.status.is_problem(),
+        ) {
+            r.remediation = inv
+                .accounts
+                .get(a as usize)
+                .and_then(|acc| platform_steps(ctx, acc, steps));
+        }
         let subject = subject_index(subject);
         for (w_i, w) in inv.waivers.iter().enumerate() {
             if !w.check.eq_ignore_ascii_case(&r.check_id)
@@ -747,6 +845,19 @@ fn run_with(registry: &Registry, ctx: &Context, memoise: bool) -> Report {
             score: account_score(a_idx),
         })
         .collect();
+    let control_planes = inv
+        .control_planes
+        .iter()
+        .enumerate()
+        .map(|(p, plane)| PlaneInfo {
+            id: plane.id.clone(),
+            kind: plane.kind.map(|k| k.as_str().to_owned()),
+            name: plane.name.clone(),
+            accounts: plane.accounts.clone(),
+            line: plane.loc.line,
+            score: account_score(planes_from + p),
+        })
+        .collect();
 
     let mut waivers: Vec<WaiverNotice> = inv
         .waivers
@@ -811,6 +922,7 @@ fn run_with(registry: &Registry, ctx: &Context, memoise: bool) -> Report {
         impersonation: Vec::new(),
         regressions: Vec::new(),
         accounts,
+        control_planes,
         scores,
         waivers,
         sources: Vec::new(),

@@ -338,7 +338,7 @@ impl Search {
 
 /// Whether a suspect should be flagged (not allowed, not judged benign).
 pub fn is_flagged(s: &Suspect) -> bool {
-    !matches!(s.state.as_deref(), Some("allowed") | Some("benign"))
+    s.is_flagged()
 }
 
 /// "https://www.westmere.police.uk/social" → "westmere.police.uk".

@@ -5,80 +5,9 @@
 //! variant and a missing optional field is `None`: checks turn both into `error`, never `pass`.
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// Where something was written in a user's file: 1-based line and column.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Loc {
-    pub line: u32,
-    pub column: u32,
-}
-
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
-        impl $name {
-            /// Every spelling the inventory accepts, in declaration order.
-            pub const ALL: &'static [&'static str] = &[$($text),+];
-            pub fn as_str(self) -> &'static str { match self { $(Self::$variant => $text),+ } }
-            pub fn parse(s: &str) -> Option<Self> { match s { $($text => Some(Self::$variant),)+ _ => None } }
-        }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
-        }
-    };
-}
-#[allow(unused_imports)]
-pub(crate) use string_enum;
-
-string_enum!(Platform {
-    X => "x", Facebook => "facebook", Instagram => "instagram", Threads => "threads",
-    Youtube => "youtube", Tiktok => "tiktok", Linkedin => "linkedin", Bluesky => "bluesky",
-    Mastodon => "mastodon", Whatsapp => "whatsapp", Nextdoor => "nextdoor", Snapchat => "snapchat",
-    Other => "other",
-});
-string_enum!(PersonStatus { Active => "active", Mover => "mover", Leaver => "leaver" });
-string_enum!(Purpose { Corporate => "corporate", Neighbourhood => "neighbourhood", Campaign => "campaign", Recruitment => "recruitment", Other => "other" });
-string_enum!(AccountStatus { Active => "active", Dormant => "dormant", Closed => "closed" });
-string_enum!(TriBool { True => "true", False => "false", Unknown => "unknown" });
-string_enum!(Verification { Verified => "verified", Pending => "pending", NotVerified => "not_verified", NotEligible => "not_eligible", Unknown => "unknown" });
-string_enum!(TwoFactor { Passkey => "passkey", SecurityKey => "security_key", AuthenticatorApp => "authenticator_app", Sms => "sms", Email => "email", None => "none", Unknown => "unknown" });
-string_enum!(RecoveryPhone { Organisation => "organisation", Personal => "personal", None => "none", Unknown => "unknown" });
-string_enum!(PasswordStorage { Vault => "vault", Smmp => "smmp", SharedDocument => "shared_document", Personal => "personal", Unknown => "unknown" });
-string_enum!(AccessRole { Owner => "owner", Admin => "admin", Editor => "editor", Moderator => "moderator", Analyst => "analyst" });
-string_enum!(AccessVia { Smmp => "smmp", PlatformRole => "platform_role", SharedPassword => "shared_password" });
-string_enum!(AppPermission { Read => "read", Write => "write", DirectMessages => "direct_messages", AccountSettings => "account_settings" });
-string_enum!(TriageState { Confirmed => "confirmed", Benign => "benign", Reported => "reported", TakenDown => "taken_down" });
-string_enum!(Severity { Critical => "critical", High => "high", Medium => "medium", Low => "low" });
-
-impl TwoFactor {
-    /// Strength order from `inventory.md`: passkey = security_key > authenticator_app > sms > email > none.
-    /// `Unknown` has no rank.
-    pub fn rank(self) -> Option<u8> {
-        Some(match self {
-            TwoFactor::Passkey | TwoFactor::SecurityKey => 5,
-            TwoFactor::AuthenticatorApp => 4,
-            TwoFactor::Sms => 3,
-            TwoFactor::Email => 2,
-            TwoFactor::None => 1,
-            TwoFactor::Unknown => return None,
-        })
-    }
-}
-
-impl Severity {
-    /// Score weight from `controls.md`.
-    pub fn weight(self) -> u32 {
-        match self {
-            Severity::Critical => 10,
-            Severity::High => 5,
-            Severity::Medium => 3,
-            Severity::Low => 1,
-        }
-    }
-}
+pub use super::types::*;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Organisation {
@@ -99,6 +28,19 @@ pub struct Person {
     pub moved_on: Option<Date>,
     pub left_on: Option<Date>,
     pub left_under_investigation: Option<bool>,
+    /// The person's own platform logins that hold roles on accounts (AUTH-10).
+    pub profiles: Vec<Profile>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// A person's own login on a platform, through which they reach accounts there.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub platform: ProfilePlatform,
+    pub two_factor: Option<TwoFactor>,
+    pub login_email: Option<String>,
+    pub attested_on: Option<Date>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -123,6 +65,15 @@ pub struct Access {
     pub role: AccessRole,
     pub via: Option<AccessVia>,
     pub granted_on: Option<Date>,
+    /// Access history: on or before the as-of date, the entry is past access (inventory.md).
+    pub removed_on: Option<Date>,
+}
+
+impl Access {
+    /// Current access on `as_of`: not removed, or removed only after that day.
+    pub fn is_current(&self, as_of: Date) -> bool {
+        self.removed_on.is_none_or(|d| d > as_of)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -169,7 +120,59 @@ pub struct Account {
     pub third_party_apps: Vec<ThirdPartyApp>,
     pub sessions: Vec<Session>,
     pub attestation: Option<Attestation>,
+    pub verification_badge: Option<BadgeType>,
+    pub recovery: Option<Recovery>,
     /// Where the account's entry starts in the inventory (SARIF locations point here).
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// Can the account be recovered after a takeover (REC-01..03)?
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Recovery {
+    pub backup_codes: Option<BackupCodes>,
+    pub last_recovery_test_on: Option<Date>,
+    pub platform_contact: Option<TriBool>,
+}
+
+/// A tool through which people reach many accounts at once (SMMP, business portfolio, brand
+/// account, password manager): audited like an account by CP-01..05 and GOV-01.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlPlane {
+    pub id: String,
+    pub kind: Option<PlaneKind>,
+    pub name: Option<String>,
+    /// Account ids it can publish to or administer.
+    pub accounts: Vec<String>,
+    pub sign_in: Option<SignIn>,
+    pub two_factor_enforced: Option<TriBool>,
+    pub audit_log_retention_days: Option<i64>,
+    pub last_access_review_on: Option<Date>,
+    /// Plane access entries have no `via`.
+    pub access: Vec<Access>,
+    pub attestation: Option<Attestation>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// A mailbox behind login and recovery addresses (MAIL-06).
+#[derive(Debug, Clone, Serialize)]
+pub struct Mailbox {
+    pub address: String,
+    pub two_factor: Option<TwoFactor>,
+    pub forwards_outside: Option<TriBool>,
+    pub attested_on: Option<Date>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// What the public is told on the organisation's website (BRAND-06).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HouseRules {
+    pub url: Option<String>,
+    pub states_monitoring_hours: Option<TriBool>,
+    pub states_emergency_route: Option<TriBool>,
+    pub states_moderation_rules: Option<TriBool>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -214,12 +217,58 @@ pub struct Inventory {
     pub waivers: Vec<Waiver>,
     pub impersonation_allow: Vec<AllowEntry>,
     pub impersonation_triage: Vec<TriageEntry>,
+    pub control_planes: Vec<ControlPlane>,
+    pub mailboxes: Vec<Mailbox>,
+    pub house_rules: Option<HouseRules>,
+    /// Located warnings that do not stop an audit (a setting the platform cannot have, a waiver
+    /// that names no account): `validate` and `audit` print them.
+    pub warnings: Vec<crate::error::Diagnostic>,
+    /// What each platform offers (the built-in catalogue, or with `--platforms` corrections):
+    /// validation read it, and so do the checks.
+    pub platforms: super::platforms::SharedCatalogue,
     /// SHA-256 of the inventory bytes, for "how the audit was made".
     pub digest: String,
 }
 
+/// Is `email` on one of the organisation's domains (or a subdomain) and not on a consumer mail
+/// domain (`policy.personal_email_domains`, lower-cased)?
+pub fn is_org_email(org: &Organisation, personal_domains: &[String], email: &str) -> bool {
+    let Some((_, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let domain = domain.to_ascii_lowercase();
+    !personal_domains.contains(&domain)
+        && org.email_domains.iter().any(|d| {
+            let d = d.to_ascii_lowercase();
+            domain == d
+                || domain
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|head| head.ends_with('.'))
+        })
+}
+
 impl Inventory {
+    /// Is `email` an organisational address (see [`is_org_email`])?
+    pub fn is_org_email(&self, email: &str) -> bool {
+        is_org_email(
+            &self.organisation,
+            &self.policy.personal_email_domains,
+            email,
+        )
+    }
+
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id == id)
+    }
+
+    pub fn control_plane(&self, id: &str) -> Option<&ControlPlane> {
+        self.control_planes.iter().find(|p| p.id == id)
+    }
+
+    /// The mailbox of `address` (addresses compare case-insensitively).
+    pub fn mailbox(&self, address: &str) -> Option<&Mailbox> {
+        self.mailboxes
+            .iter()
+            .find(|m| m.address.eq_ignore_ascii_case(address))
     }
 }

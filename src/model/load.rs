@@ -9,99 +9,14 @@ use std::path::Path;
 use regex::RegexBuilder;
 use sha2::{Digest, Sha256};
 
-use super::handles;
 use super::inventory::*;
+use super::platforms::{Catalogue, SharedCatalogue};
 use super::policy::{NamingRule, Policy};
 use super::reader::{Cx, Fields};
+use super::schema;
 use super::yaml::{self, Kind, Node};
 use crate::error::{Code, Diagnostic, Error};
 
-const TOP: &[&str] = &[
-    "organisation",
-    "policy",
-    "people",
-    "accounts",
-    "waivers",
-    "impersonation_allow",
-    "impersonation_triage",
-];
-const ORG: &[&str] = &["name", "email_domains", "website", "official_accounts_page"];
-const POLICY: &[&str] = &[
-    "min_two_factor",
-    "max_password_age_days",
-    "min_password_score",
-    "access_review_interval_days",
-    "dormant_after_days",
-    "stale_app_after_days",
-    "stale_session_after_days",
-    "min_admins",
-    "max_admins",
-    "approved_apps",
-    "naming",
-    "verification_platforms",
-    "personal_email_domains",
-    "impersonation_threshold",
-    "max_attestation_age_days",
-    "severity_overrides",
-];
-const PERSON: &[&str] = &[
-    "id",
-    "name",
-    "email",
-    "role",
-    "team",
-    "status",
-    "moved_on",
-    "left_on",
-    "left_under_investigation",
-];
-const ACCOUNT: &[&str] = &[
-    "id",
-    "platform",
-    "handle",
-    "display_name",
-    "url",
-    "owner",
-    "team",
-    "purpose",
-    "status",
-    "created_on",
-    "last_post_on",
-    "last_access_review_on",
-    "listed_on_website",
-    "verification",
-    "security",
-    "access",
-    "third_party_apps",
-    "sessions",
-    "attestation",
-];
-const SECURITY: &[&str] = &[
-    "two_factor",
-    "login_alerts",
-    "login_email",
-    "recovery_email",
-    "recovery_phone",
-    "password_last_changed_on",
-    "password_storage",
-    "vault_entry",
-    "access_logging",
-    "smmp",
-];
-const ACCESS: &[&str] = &["person", "role", "via", "granted_on"];
-const APP: &[&str] = &["name", "permissions", "approved", "last_used_on"];
-const SESSION: &[&str] = &["device", "managed", "last_seen_on"];
-const ATTESTATION: &[&str] = &["by", "date", "evidence"];
-const WAIVER: &[&str] = &[
-    "check",
-    "account",
-    "reason",
-    "approved_by",
-    "expires_on",
-    "ticket",
-];
-const ALLOW: &[&str] = &["platform", "handle", "reason"];
-const TRIAGE: &[&str] = &["platform", "handle", "state", "date", "ticket"];
 /// A mapping option (`--people-map`) may rename these.
 pub const PEOPLE_COLUMNS: &[&str] = &[
     "id",
@@ -121,6 +36,8 @@ pub struct Inputs<'a> {
     pub policy: Option<&'a Path>,
     /// Column renames for the HR CSV: our name → the export's header.
     pub people_columns: BTreeMap<String, String>,
+    /// The organisation's corrections to the platform catalogue (`--platforms FILE`).
+    pub platforms: Option<&'a Path>,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Error> {
@@ -169,9 +86,20 @@ pub fn load(inputs: &Inputs) -> Result<Inventory, Error> {
         },
         None => Vec::new(),
     };
+    let catalogue = match inputs.platforms {
+        Some(p) => {
+            let pfile = p.display().to_string();
+            match Catalogue::with_corrections(&pfile, &read(p)?) {
+                Ok(c) => SharedCatalogue::new(c),
+                Err(d) => return Err(Error::Input(d)),
+            }
+        }
+        None => SharedCatalogue::default(),
+    };
     let parsed = parse_with(
         &file,
         &bytes,
+        catalogue,
         policy_override
             .as_ref()
             .map(|(f, b)| (f.as_str(), b.as_slice())),
@@ -189,12 +117,13 @@ pub fn load(inputs: &Inputs) -> Result<Inventory, Error> {
 
 /// Parses an inventory held in memory (tests, benches, `validate`).
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Inventory, Vec<Diagnostic>> {
-    parse_with(file, bytes, None, Vec::new())
+    parse_with(file, bytes, SharedCatalogue::default(), None, Vec::new())
 }
 
 fn parse_with(
     file: &str,
     bytes: &[u8],
+    catalogue: SharedCatalogue,
     policy_file: Option<(&str, &[u8])>,
     extra_people: Vec<(Person, String)>,
 ) -> Result<Inventory, Vec<Diagnostic>> {
@@ -204,8 +133,10 @@ fn parse_with(
     let mut inv = Inventory {
         path: file.to_owned(),
         digest: hex(&Sha256::digest(bytes)),
+        platforms: catalogue,
         ..Default::default()
     };
+    let catalogue = inv.platforms.clone();
 
     let Some(mut top) = cx.fields(&root, "the inventory") else {
         return Err(cx.diags);
@@ -229,7 +160,7 @@ fn parse_with(
     }
     let accounts = top.require(&mut cx, "accounts", "the inventory");
     if let Some(n) = accounts {
-        inv.accounts = cx.list_par(n, "accounts", account);
+        inv.accounts = cx.list_par(n, "accounts", |cx, n| account(cx, n, &catalogue));
     }
     if let Some(n) = top.get("waivers") {
         inv.waivers = cx.list(n, "waivers", waiver);
@@ -240,7 +171,16 @@ fn parse_with(
     if let Some(n) = top.get("impersonation_triage") {
         inv.impersonation_triage = cx.list(n, "impersonation_triage", triage);
     }
-    top.finish(&mut cx, "the inventory", TOP);
+    if let Some(n) = top.get("control_planes") {
+        inv.control_planes = cx.list(n, "control_planes", control_plane);
+    }
+    if let Some(n) = top.get("mailboxes") {
+        inv.mailboxes = cx.list(n, "mailboxes", mailbox);
+    }
+    if let Some(n) = top.get("house_rules") {
+        inv.house_rules = house_rules(&mut cx, n);
+    }
+    top.finish_in(&mut cx, "the inventory", &schema::TOP);
     let mut diags = std::mem::take(&mut cx.diags);
 
     if let Some((pfile, pbytes)) = policy_file {
@@ -253,6 +193,9 @@ fn parse_with(
     let mut cx = Cx::new(file, text);
     integrity(&mut cx, &root, &inv);
     diags.append(&mut cx.diags);
+    let mut warn = Cx::new(file, text);
+    waiver_warnings(&mut warn, &root, &inv);
+    inv.warnings.append(&mut warn.diags);
     if diags.is_empty() {
         Ok(inv)
     } else {
@@ -299,7 +242,7 @@ fn organisation(cx: &mut Cx, node: &Node) -> Organisation {
     if let Some(n) = f.get("official_accounts_page") {
         org.official_accounts_page = url(cx, n, "organisation.official_accounts_page");
     }
-    f.finish(cx, "`organisation`", ORG);
+    f.finish_in(cx, "`organisation`", &schema::ORGANISATION);
     org
 }
 
@@ -399,6 +342,18 @@ fn policy(cx: &mut Cx, node: &Node, mut p: Policy) -> Policy {
         &mut f,
         "max_attestation_age_days",
         &mut p.max_attestation_age_days,
+    );
+    days(
+        cx,
+        &mut f,
+        "recovery_test_interval_days",
+        &mut p.recovery_test_interval_days,
+    );
+    days(
+        cx,
+        &mut f,
+        "min_audit_log_retention_days",
+        &mut p.min_audit_log_retention_days,
     );
     if p.min_admins > p.max_admins {
         cx.error(
@@ -500,7 +455,7 @@ fn policy(cx: &mut Cx, node: &Node, mut p: Policy) -> Policy {
             }
         }
     }
-    f.finish(cx, "`policy`", POLICY);
+    f.finish_in(cx, "`policy`", &schema::POLICY);
     p
 }
 
@@ -524,11 +479,63 @@ fn person(cx: &mut Cx, node: &Node) -> Option<Person> {
         left_under_investigation: f
             .get("left_under_investigation")
             .and_then(|n| cx.bool(n, "left_under_investigation")),
+        profiles: f
+            .get("profiles")
+            .map(|n| cx.list(n, "profiles", profile))
+            .unwrap_or_default(),
         loc: node.loc,
     };
-    f.finish(cx, &format!("person `{}`", p.id), PERSON);
+    f.finish_in(cx, &format!("person `{}`", p.id), &schema::PERSON);
     p.loc = node.loc;
     (id.is_some() && status.is_some()).then_some(p)
+}
+
+fn profile(cx: &mut Cx, node: &Node) -> Option<Profile> {
+    let mut f = cx.fields(node, "a profile")?;
+    let platform = f.require(cx, "platform", "a profile").and_then(|n| {
+        let written = match &n.kind {
+            Kind::Str(s) => s.to_string(),
+            _ => String::new(),
+        };
+        // A Page admin's login is their Facebook profile, which the contract calls `meta`: say
+        // so rather than offer the nearest spelling.
+        let login = match written.as_str() {
+            "facebook" | "instagram" | "threads" => Some("meta"),
+            "youtube" => Some("google"),
+            _ => None,
+        };
+        match login {
+            Some(login) => {
+                cx.error(
+                    n.loc,
+                    Code::UnknownValue,
+                    format!("`profiles[].platform` is the login that reaches the account: a {written} role is held by a `{login}` profile (write `platform: {login}`)"),
+                );
+                None
+            }
+            None => cx.one_of(
+                n,
+                "profiles[].platform",
+                ProfilePlatform::ALL,
+                ProfilePlatform::parse,
+            ),
+        }
+    });
+    let p = Profile {
+        platform: platform.unwrap_or(ProfilePlatform::Other),
+        two_factor: f
+            .get("two_factor")
+            .and_then(|n| cx.one_of(n, "profiles[].two_factor", TwoFactor::ALL, TwoFactor::parse)),
+        login_email: f
+            .get("login_email")
+            .and_then(|n| cx.email(n, "profiles[].login_email")),
+        attested_on: f
+            .get("attested_on")
+            .and_then(|n| cx.date(n, "profiles[].attested_on")),
+        loc: node.loc,
+    };
+    f.finish_in(cx, "a profile", &schema::PROFILE);
+    platform.map(|_| p)
 }
 
 fn tri(cx: &mut Cx, f: &mut Fields, key: &str) -> Option<TriBool> {
@@ -536,7 +543,7 @@ fn tri(cx: &mut Cx, f: &mut Fields, key: &str) -> Option<TriBool> {
         .and_then(|n| cx.one_of(n, key, TriBool::ALL, TriBool::parse))
 }
 
-fn account(cx: &mut Cx, node: &Node) -> Option<Account> {
+fn account(cx: &mut Cx, node: &Node, catalogue: &Catalogue) -> Option<Account> {
     let mut f = cx.fields(node, "an account")?;
     let id = f
         .require(cx, "id", "an account")
@@ -550,7 +557,7 @@ fn account(cx: &mut Cx, node: &Node) -> Option<Account> {
         .and_then(|n| cx.text(n, "handle"))
         .map(|h| h.strip_prefix('@').map(str::to_owned).unwrap_or(h));
     if let (Some(p), Some(h), Some(n)) = (platform, handle.as_deref(), handle_node) {
-        if let Some(rule) = handles::check(p, h) {
+        if let Some(rule) = catalogue.check_handle(p, h) {
             let shown = cx.shown(n);
             cx.error(
                 n.loc,
@@ -606,10 +613,121 @@ fn account(cx: &mut Cx, node: &Node) -> Option<Account> {
             .map(|n| cx.list(n, "sessions", session))
             .unwrap_or_default(),
         attestation: f.get("attestation").and_then(|n| attestation(cx, n)),
+        verification_badge: f
+            .get("verification_badge")
+            .and_then(|n| cx.one_of(n, "verification_badge", BadgeType::ALL, BadgeType::parse)),
+        recovery: f.get("recovery").and_then(|n| recovery(cx, n)),
         loc: node.loc,
     };
-    f.finish(cx, &what, ACCOUNT);
+    f.finish_in(cx, &what, &schema::ACCOUNT);
     (id.is_some() && platform.is_some() && handle.is_some()).then_some(a)
+}
+
+fn recovery(cx: &mut Cx, node: &Node) -> Option<Recovery> {
+    let mut f = cx.fields(node, "`recovery`")?;
+    let r = Recovery {
+        backup_codes: f.get("backup_codes").and_then(|n| {
+            cx.one_of(
+                n,
+                "recovery.backup_codes",
+                BackupCodes::ALL,
+                BackupCodes::parse,
+            )
+        }),
+        last_recovery_test_on: f
+            .get("last_recovery_test_on")
+            .and_then(|n| cx.date(n, "recovery.last_recovery_test_on")),
+        platform_contact: f
+            .get("platform_contact")
+            .and_then(|n| cx.one_of(n, "recovery.platform_contact", TriBool::ALL, TriBool::parse)),
+    };
+    f.finish_in(cx, "`recovery`", &schema::RECOVERY);
+    Some(r)
+}
+
+fn control_plane(cx: &mut Cx, node: &Node) -> Option<ControlPlane> {
+    let mut f = cx.fields(node, "a control plane")?;
+    let id = f
+        .require(cx, "id", "a control plane")
+        .and_then(|n| cx.text(n, "control_planes[].id"));
+    let what = format!("control plane `{}`", id.as_deref().unwrap_or("?"));
+    let p = ControlPlane {
+        id: id.clone().unwrap_or_default(),
+        kind: f
+            .get("kind")
+            .and_then(|n| cx.one_of(n, "control_planes[].kind", PlaneKind::ALL, PlaneKind::parse)),
+        name: f
+            .get("name")
+            .and_then(|n| cx.string(n, "control_planes[].name")),
+        accounts: f
+            .get("accounts")
+            .map(|n| {
+                cx.list(n, "control_planes[].accounts", |cx, n| {
+                    cx.text(n, "control_planes[].accounts")
+                })
+            })
+            .unwrap_or_default(),
+        sign_in: f
+            .get("sign_in")
+            .and_then(|n| cx.one_of(n, "control_planes[].sign_in", SignIn::ALL, SignIn::parse)),
+        two_factor_enforced: tri(cx, &mut f, "two_factor_enforced"),
+        audit_log_retention_days: f
+            .get("audit_log_retention_days")
+            .and_then(|n| cx.int(n, "control_planes[].audit_log_retention_days", 0, 100_000)),
+        last_access_review_on: f
+            .get("last_access_review_on")
+            .and_then(|n| cx.date(n, "control_planes[].last_access_review_on")),
+        access: f
+            .get("access")
+            .map(|n| {
+                cx.list(n, "control_planes[].access", |cx, n| {
+                    access_in(cx, n, &schema::PLANE_ACCESS)
+                })
+            })
+            .unwrap_or_default(),
+        attestation: f.get("attestation").and_then(|n| attestation(cx, n)),
+        loc: node.loc,
+    };
+    f.finish_in(cx, &what, &schema::CONTROL_PLANE);
+    id.map(|_| p)
+}
+
+fn mailbox(cx: &mut Cx, node: &Node) -> Option<Mailbox> {
+    let mut f = cx.fields(node, "a mailbox")?;
+    let address = f
+        .require(cx, "address", "a mailbox")
+        .and_then(|n| cx.email(n, "mailboxes[].address"));
+    let m = Mailbox {
+        address: address.clone().unwrap_or_default(),
+        two_factor: f.get("two_factor").and_then(|n| {
+            cx.one_of(
+                n,
+                "mailboxes[].two_factor",
+                TwoFactor::ALL,
+                TwoFactor::parse,
+            )
+        }),
+        forwards_outside: tri(cx, &mut f, "forwards_outside"),
+        attested_on: f
+            .get("attested_on")
+            .and_then(|n| cx.date(n, "mailboxes[].attested_on")),
+        loc: node.loc,
+    };
+    f.finish_in(cx, "a mailbox", &schema::MAILBOX);
+    address.map(|_| m)
+}
+
+fn house_rules(cx: &mut Cx, node: &Node) -> Option<HouseRules> {
+    let mut f = cx.fields(node, "`house_rules`")?;
+    let h = HouseRules {
+        url: f.get("url").and_then(|n| url(cx, n, "house_rules.url")),
+        states_monitoring_hours: tri(cx, &mut f, "states_monitoring_hours"),
+        states_emergency_route: tri(cx, &mut f, "states_emergency_route"),
+        states_moderation_rules: tri(cx, &mut f, "states_moderation_rules"),
+        loc: node.loc,
+    };
+    f.finish_in(cx, "`house_rules`", &schema::HOUSE_RULES);
+    Some(h)
 }
 
 fn security(cx: &mut Cx, node: &Node) -> Security {
@@ -652,11 +770,17 @@ fn security(cx: &mut Cx, node: &Node) -> Security {
         access_logging: tri(cx, &mut f, "access_logging"),
         smmp: f.get("smmp").and_then(|n| cx.string(n, "security.smmp")),
     };
-    f.finish(cx, "`security`", SECURITY);
+    f.finish_in(cx, "`security`", &schema::SECURITY);
     s
 }
 
 fn access(cx: &mut Cx, node: &Node) -> Option<Access> {
+    access_in(cx, node, &schema::ACCESS)
+}
+
+/// An access entry of an account, or of a control plane (`section` says which keys it has:
+/// a plane's entries have no `via`).
+fn access_in(cx: &mut Cx, node: &Node, section: &schema::Section) -> Option<Access> {
     let mut f = cx.fields(node, "an access entry")?;
     let person = f
         .require(cx, "person", "an access entry")
@@ -664,18 +788,34 @@ fn access(cx: &mut Cx, node: &Node) -> Option<Access> {
     let role = f
         .require(cx, "role", "an access entry")
         .and_then(|n| cx.one_of(n, "access[].role", AccessRole::ALL, AccessRole::parse));
-    let via = f
-        .get("via")
-        .and_then(|n| cx.one_of(n, "access[].via", AccessVia::ALL, AccessVia::parse));
+    let via = if section.has("via") {
+        f.get("via")
+            .and_then(|n| cx.one_of(n, "access[].via", AccessVia::ALL, AccessVia::parse))
+    } else {
+        None
+    };
     let granted_on = f
         .get("granted_on")
         .and_then(|n| cx.date(n, "access[].granted_on"));
-    f.finish(cx, "an access entry", ACCESS);
+    let removed_on = f
+        .get("removed_on")
+        .and_then(|n| cx.date(n, "access[].removed_on"));
+    if let (Some(g), Some(r), Some(n)) = (granted_on, removed_on, f.get("removed_on")) {
+        if r < g {
+            cx.error(
+                n.loc,
+                Code::Conflict,
+                format!("`access[].removed_on` ({r}) is before `granted_on` ({g})"),
+            );
+        }
+    }
+    f.finish_in(cx, "an access entry", section);
     Some(Access {
         person: person?,
         role: role?,
         via,
         granted_on,
+        removed_on,
     })
 }
 
@@ -703,7 +843,7 @@ fn app(cx: &mut Cx, node: &Node) -> Option<ThirdPartyApp> {
     let last_used_on = f
         .get("last_used_on")
         .and_then(|n| cx.date(n, "third_party_apps[].last_used_on"));
-    f.finish(cx, "a third-party app", APP);
+    f.finish_in(cx, "a third-party app", &schema::APP);
     Some(ThirdPartyApp {
         name: name?,
         permissions,
@@ -723,7 +863,7 @@ fn session(cx: &mut Cx, node: &Node) -> Option<Session> {
     let last_seen_on = f
         .get("last_seen_on")
         .and_then(|n| cx.date(n, "sessions[].last_seen_on"));
-    f.finish(cx, "a session", SESSION);
+    f.finish_in(cx, "a session", &schema::SESSION);
     Some(Session {
         device: device?,
         managed,
@@ -742,7 +882,7 @@ fn attestation(cx: &mut Cx, node: &Node) -> Option<Attestation> {
     let evidence = f
         .get("evidence")
         .and_then(|n| cx.string(n, "attestation.evidence"));
-    f.finish(cx, "`attestation`", ATTESTATION);
+    f.finish_in(cx, "`attestation`", &schema::ATTESTATION);
     Some(Attestation {
         by: by?,
         date: date?,
@@ -770,7 +910,7 @@ fn waiver(cx: &mut Cx, node: &Node) -> Option<Waiver> {
     let ticket = f
         .get("ticket")
         .and_then(|n| cx.string(n, "waivers[].ticket"));
-    f.finish(cx, "a waiver", WAIVER);
+    f.finish_in(cx, "a waiver", &schema::WAIVER);
     Some(Waiver {
         check: check?,
         account: account?,
@@ -796,7 +936,7 @@ fn allow(cx: &mut Cx, node: &Node) -> Option<AllowEntry> {
     let mut f = cx.fields(node, "an impersonation_allow entry")?;
     let ph = platform_handle(cx, &mut f, "an impersonation_allow entry");
     let reason = f.get("reason").and_then(|n| cx.string(n, "reason"));
-    f.finish(cx, "an impersonation_allow entry", ALLOW);
+    f.finish_in(cx, "an impersonation_allow entry", &schema::ALLOW);
     let (platform, handle) = ph?;
     Some(AllowEntry {
         platform,
@@ -813,7 +953,7 @@ fn triage(cx: &mut Cx, node: &Node) -> Option<TriageEntry> {
         .and_then(|n| cx.one_of(n, "state", TriageState::ALL, TriageState::parse));
     let date = f.get("date").and_then(|n| cx.date(n, "date"));
     let ticket = f.get("ticket").and_then(|n| cx.string(n, "ticket"));
-    f.finish(cx, "an impersonation_triage entry", TRIAGE);
+    f.finish_in(cx, "an impersonation_triage entry", &schema::TRIAGE);
     let (platform, handle) = ph?;
     Some(TriageEntry {
         platform,
@@ -824,68 +964,90 @@ fn triage(cx: &mut Cx, node: &Node) -> Option<TriageEntry> {
     })
 }
 
-/// Duplicate ids and references to people who do not exist, located at the offending node.
-fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
-    let people: HashMap<&str, ()> = inv.people.iter().map(|p| (p.id.as_str(), ())).collect();
-    let section = |name: &str| -> Vec<&Node> {
-        match &root.kind {
-            Kind::Map(e) => e
-                .iter()
-                .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == name))
-                .map(|(_, v)| match &v.kind {
-                    Kind::Seq(items) => items.iter().collect(),
-                    _ => Vec::new(),
-                })
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        }
-    };
-    fn field<'n>(node: &'n Node<'n>, key: &str) -> Option<&'n Node<'n>> {
-        match &node.kind {
-            Kind::Map(e) => e
-                .iter()
-                .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == key))
-                .map(|(_, v)| v),
-            _ => None,
-        }
+/// The items of a top-level list (`people`, `accounts`...), or none.
+fn section<'n>(root: &'n Node<'n>, name: &str) -> &'n [Node<'n>] {
+    match field(root, name).map(|v| &v.kind) {
+        Some(Kind::Seq(items)) => items,
+        _ => &[],
     }
-    let scalar = |n: &Node| -> Option<String> {
-        match &n.kind {
-            Kind::Str(s) => Some(s.to_string()),
-            Kind::Int(i) => Some(i.to_string()),
-            _ => None,
-        }
+}
+
+fn field<'n>(node: &'n Node<'n>, key: &str) -> Option<&'n Node<'n>> {
+    match &node.kind {
+        Kind::Map(e) => e
+            .iter()
+            .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == key))
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// The items of a list node, or none.
+fn items<'n>(n: Option<&'n Node<'n>>) -> &'n [Node<'n>] {
+    match n.map(|n| &n.kind) {
+        Some(Kind::Seq(items)) => items,
+        _ => &[],
+    }
+}
+
+fn scalar(n: &Node) -> Option<String> {
+    match &n.kind {
+        Kind::Str(s) => Some(s.to_string()),
+        Kind::Int(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+/// Duplicate ids and references to things that do not exist, located at the offending node.
+///
+/// References are checked against the ids as written, not against the items that validated: a
+/// person with one bad value is already reported, and must not also make every reference to
+/// them "name no person".
+fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
+    let ids_in = |name: &str| -> Vec<(String, Loc)> {
+        section(root, name)
+            .iter()
+            .filter_map(|item| field(item, "id"))
+            .filter_map(|n| scalar(n).map(|id| (id, n.loc)))
+            .collect()
     };
-    for name in ["people", "accounts"] {
+    let mut people: std::collections::HashSet<String> =
+        ids_in("people").into_iter().map(|(id, _)| id).collect();
+    // People from the HR export count too (they were merged into the inventory).
+    people.extend(inv.people.iter().map(|p| p.id.clone()));
+    // Accounts and control planes share one namespace (results about a plane carry its id as
+    // `account_id`).
+    for (names, what) in [
+        (&["people"][..], "person"),
+        (
+            &["accounts", "control_planes"][..],
+            "account or control plane",
+        ),
+    ] {
         let mut seen: HashMap<String, Loc> = HashMap::new();
-        for item in section(name) {
-            let Some(idn) = field(item, "id") else {
-                continue;
-            };
-            let Some(id) = scalar(idn) else { continue };
-            if let Some(first) = seen.get(&id) {
-                cx.error(
-                    idn.loc,
-                    Code::DuplicateId,
-                    format!(
-                        "duplicate {} id `{id}` (first used at line {})",
-                        if name == "people" {
-                            "person"
-                        } else {
-                            "account"
-                        },
-                        first.line
-                    ),
-                );
-            } else {
-                seen.insert(id, idn.loc);
+        for name in names {
+            for (id, loc) in ids_in(name) {
+                if let Some(first) = seen.get(&id) {
+                    cx.error(
+                        loc,
+                        Code::DuplicateId,
+                        format!(
+                            "duplicate {what} id `{id}` (first used at line {})",
+                            first.line
+                        ),
+                    );
+                } else {
+                    seen.insert(id, loc);
+                }
             }
         }
     }
-    let check_ref = |cx: &mut Cx, n: &Node, what: &str| {
+    let accounts: std::collections::HashSet<String> =
+        ids_in("accounts").into_iter().map(|(id, _)| id).collect();
+    let check_person = |cx: &mut Cx, n: &Node, what: &str| {
         if let Some(id) = scalar(n) {
-            if !people.contains_key(id.as_str()) {
-                let hint = super::reader::suggest(&id, people.keys().copied())
+            if !people.contains(id.as_str()) {
+                let hint = super::reader::suggest(&id, people.iter().map(String::as_str))
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 cx.error(
@@ -896,26 +1058,94 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
             }
         }
     };
-    for acc in section("accounts") {
-        if let Some(o) = field(acc, "owner") {
-            check_ref(cx, o, "owner");
-        }
-        if let Some(Node {
-            kind: Kind::Seq(items),
-            ..
-        }) = field(acc, "access")
-        {
-            for it in items {
+    for name in ["accounts", "control_planes"] {
+        for item in section(root, name) {
+            if let Some(o) = field(item, "owner") {
+                check_person(cx, o, "owner");
+            }
+            for it in items(field(item, "access")) {
                 if let Some(p) = field(it, "person") {
-                    check_ref(cx, p, "access person");
+                    check_person(cx, p, "access person");
                 }
             }
-        }
-        if let Some(att) = field(acc, "attestation") {
-            if let Some(by) = field(att, "by") {
-                check_ref(cx, by, "attestation by");
+            if let Some(by) = field(item, "attestation").and_then(|a| field(a, "by")) {
+                check_person(cx, by, "attestation by");
             }
         }
+    }
+    for plane in section(root, "control_planes") {
+        for a in items(field(plane, "accounts")) {
+            let Some(id) = scalar(a) else { continue };
+            if !accounts.contains(&id) {
+                let hint = super::reader::suggest(&id, accounts.iter().map(String::as_str))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                cx.error(
+                    a.loc,
+                    Code::UnknownReference,
+                    format!("control plane account `{id}` names no account in `accounts`{hint}"),
+                );
+            }
+        }
+    }
+    for person in section(root, "people") {
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        for prof in items(field(person, "profiles")) {
+            let Some(pn) = field(prof, "platform") else {
+                continue;
+            };
+            let Some(platform) = scalar(pn) else { continue };
+            if let Some(first) = seen.insert(platform.clone(), pn.loc.line) {
+                cx.error(
+                    pn.loc,
+                    Code::DuplicateId,
+                    format!("a second `{platform}` profile for the same person (the first is at line {first}): record one profile per login"),
+                );
+            }
+        }
+    }
+    let mut addresses: HashMap<String, u32> = HashMap::new();
+    for m in section(root, "mailboxes") {
+        let Some(an) = field(m, "address") else {
+            continue;
+        };
+        let Some(address) = scalar(an) else { continue };
+        if let Some(first) = addresses.insert(address.to_lowercase(), an.loc.line) {
+            cx.error(
+                an.loc,
+                Code::DuplicateId,
+                format!("duplicate mailbox `{address}` (first at line {first})"),
+            );
+        }
+    }
+}
+
+/// What `audit` would warn about, found at validation: a waiver that names no account or
+/// control plane can match nothing (a typo in an id must not pass unnoticed).
+fn waiver_warnings(cx: &mut Cx, root: &Node, inv: &Inventory) {
+    let subjects: Vec<&str> = inv
+        .accounts
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(inv.control_planes.iter().map(|p| p.id.as_str()))
+        .chain(std::iter::once("organisation"))
+        .collect();
+    for w in section(root, "waivers") {
+        let Some(an) = field(w, "account") else {
+            continue;
+        };
+        let Some(id) = scalar(an) else { continue };
+        if id == "*" || subjects.contains(&id.as_str()) {
+            continue;
+        }
+        let hint = super::reader::suggest(&id, subjects.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        cx.error(
+            an.loc,
+            Code::UnknownReference,
+            format!("the waiver names `{id}`, which is no account or control plane: it can match nothing{hint}"),
+        );
     }
 }
 
@@ -1117,6 +1347,7 @@ pub fn read_people_csv(
             moved_on,
             left_on,
             left_under_investigation: liu,
+            profiles: Vec::new(),
             loc: Loc {
                 line: u32::try_from(line).unwrap_or(u32::MAX),
                 column: 1,

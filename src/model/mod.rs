@@ -1,8 +1,13 @@
 //! The model: the inventory as read, the policy, and the results every renderer shares.
 
+pub mod evidence;
+pub mod guidance;
 pub mod inventory;
+pub mod platforms;
 pub mod policy;
 pub mod results;
+pub mod schema;
+pub mod types;
 
 pub use inventory::*;
 pub use policy::Policy;

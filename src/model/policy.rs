@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use regex::Regex;
 
-use super::inventory::{Platform, Severity, TwoFactor};
+use super::types::{Loc, Platform, Severity, TwoFactor};
 
 /// Consumer mail domains that are never organisational (`inventory.md`, `personal_email_domains`).
 pub const BUILTIN_PERSONAL_EMAIL_DOMAINS: &[&str] = &[
@@ -62,7 +62,11 @@ pub struct Policy {
     /// Check id → severity.
     pub severity_overrides: BTreeMap<String, Severity>,
     /// Where each override was written (file, location), to report unknown check ids.
-    pub severity_override_locs: BTreeMap<String, (String, super::inventory::Loc)>,
+    pub severity_override_locs: BTreeMap<String, (String, Loc)>,
+    /// REC-02: how long ago recovery may last have been tested.
+    pub recovery_test_interval_days: i64,
+    /// CP-03: the shortest audit-log retention a control plane may keep.
+    pub min_audit_log_retention_days: i64,
 }
 
 impl Default for Policy {
@@ -97,6 +101,8 @@ impl Default for Policy {
             max_attestation_age_days: 92,
             severity_overrides: BTreeMap::new(),
             severity_override_locs: BTreeMap::new(),
+            recovery_test_interval_days: 365,
+            min_audit_log_retention_days: 365,
         }
     }
 }

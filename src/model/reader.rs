@@ -402,6 +402,15 @@ impl<'n> Fields<'n> {
         v
     }
 
+    /// [`Fields::finish`] with the keys of a schema section (listed only when one is unknown).
+    pub fn finish_in(self, cx: &mut Cx, what: &str, section: &super::schema::Section) {
+        if self.taken.iter().all(|t| *t) {
+            return;
+        }
+        let known: Vec<&str> = section.keys().collect();
+        self.finish(cx, what, &known);
+    }
+
     /// Reports every key that was not taken, with a suggestion from `known`.
     pub fn finish(self, cx: &mut Cx, what: &str, known: &[&str]) {
         for (i, (k, _)) in self.entries.iter().enumerate() {

@@ -95,9 +95,13 @@ impl Summary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
-    /// A file name in `../shared/seeds`, or a framework's name.
+    /// The document as reports cite it: title, publisher (date).
     pub source: String,
     pub section: String,
+    /// The document's id in the guidance catalogue (`guidance/requirements.yaml`), when the
+    /// reference names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +152,10 @@ pub struct CheckResult {
     pub waiver: Option<Box<WaiverApplied>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
+    /// How to fix it on this platform, in the platform's own words and menu names, from the
+    /// platform catalogue (with its source); the control's own remediation says the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<Box<str>>,
 }
 
 /// A result's evidence: a JSON value kept as its compact text, or nothing for `{}`.
@@ -230,6 +238,23 @@ pub struct AccountInfo {
     pub score: Option<f64>,
 }
 
+/// A control plane as the report shows it: results about it carry its `id` as `account_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaneInfo {
+    pub id: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The accounts it reaches.
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    #[serde(default)]
+    pub line: u32,
+    #[serde(default)]
+    pub score: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suspect {
     pub account_id: String,
@@ -252,6 +277,13 @@ pub struct Suspect {
     pub reappeared: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub new: bool,
+}
+
+impl Suspect {
+    /// Whether it should be flagged (not allowed, not judged benign).
+    pub fn is_flagged(&self) -> bool {
+        !matches!(self.state.as_deref(), Some("allowed") | Some("benign"))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -319,6 +351,9 @@ pub struct Report {
     pub regressions: Vec<Regression>,
     #[serde(default)]
     pub accounts: Vec<AccountInfo>,
+    /// The control planes audited (SMMP, business portfolios...): each reaches many accounts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub control_planes: Vec<PlaneInfo>,
     #[serde(default)]
     pub scores: Scores,
     #[serde(default)]

@@ -6,13 +6,30 @@ use owo_colors::OwoColorize;
 use crate::error::Diagnostic;
 
 pub fn render(diags: &[Diagnostic], color: bool) -> String {
+    let mut out = located(diags, "error", color);
+    let n = diags.len();
+    out.push_str(&format!(
+        "{n} problem{} found; nothing was audited\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// Warnings: located like errors, but the audit goes on.
+pub fn render_warnings(diags: &[Diagnostic], color: bool) -> String {
+    located(diags, "warning", color)
+}
+
+fn located(diags: &[Diagnostic], level: &str, color: bool) -> String {
     let mut out = String::new();
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     for d in sorted {
-        let head = format!("error[{}]", d.code.as_str());
-        if color {
+        let head = format!("{level}[{}]", d.code.as_str());
+        if color && level == "error" {
             out.push_str(&format!("{}: {}\n", head.red().bold(), d.message.bold()));
+        } else if color {
+            out.push_str(&format!("{}: {}\n", head.yellow().bold(), d.message.bold()));
         } else {
             out.push_str(&format!("{head}: {}\n", d.message));
         }
@@ -34,10 +51,5 @@ pub fn render(diags: &[Diagnostic], color: bool) -> String {
         }
         out.push('\n');
     }
-    let n = diags.len();
-    out.push_str(&format!(
-        "{n} problem{} found; nothing was audited\n",
-        if n == 1 { "" } else { "s" }
-    ));
     out
 }

@@ -299,8 +299,9 @@ pub fn synthetic(accounts: usize, checks: usize) -> Report {
             ),
             remediation: remediation.to_string(),
             references: vec![Reference {
-                source: "002_6ebcd5dbccf224b2.txt".into(),
+                source: "Social media, College of Policing, Authorised Professional Practice (APP) (first published 23 February 2026)".into(),
                 section: "Security".into(),
+                document: Some("app".into()),
             }],
             requirements: Vec::new(),
             origin: "builtin".into(),
@@ -371,6 +372,7 @@ pub fn synthetic(accounts: usize, checks: usize) -> Report {
                 evidence: serde_json::json!({ "owner": owner }).into(),
                 waiver,
                 change: None,
+                remediation: None,
             });
         }
     }
@@ -433,6 +435,7 @@ pub fn synthetic(accounts: usize, checks: usize) -> Report {
         impersonation,
         regressions: Vec::new(),
         accounts: account_infos,
+        control_planes: Vec::new(),
         scores: Scores::default(),
         waivers,
         sources: vec![SourceStatus {

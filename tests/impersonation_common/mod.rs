@@ -25,6 +25,8 @@ pub fn account(id: &str, platform: Platform, handle: &str, display: Option<&str>
         third_party_apps: vec![],
         sessions: vec![],
         attestation: None,
+        verification_badge: None,
+        recovery: None,
         loc: Loc::default(),
     }
 }

@@ -490,6 +490,8 @@ pub fn account(
         third_party_apps: vec![],
         sessions: vec![],
         attestation: None,
+        verification_badge: None,
+        recovery: None,
         loc: Default::default(),
     }
 }
