@@ -25,6 +25,8 @@ pub enum Code {
     BadVault,
     BadResults,
     Encoding,
+    /// A setting the platform does not offer (a warning).
+    NotOffered,
 }
 
 impl Code {
@@ -47,6 +49,7 @@ impl Code {
             Code::BadVault => "bad-vault",
             Code::BadResults => "bad-results",
             Code::Encoding => "encoding",
+            Code::NotOffered => "not-offered",
         }
     }
 }

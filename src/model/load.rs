@@ -195,6 +195,7 @@ fn parse_with(
     diags.append(&mut cx.diags);
     let mut warn = Cx::new(file, text);
     waiver_warnings(&mut warn, &root, &inv);
+    platform_warnings(&mut warn, &root, &inv);
     inv.warnings.append(&mut warn.diags);
     if diags.is_empty() {
         Ok(inv)
@@ -1116,6 +1117,82 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
                 Code::DuplicateId,
                 format!("duplicate mailbox `{address}` (first at line {first})"),
             );
+        }
+    }
+}
+
+/// A recorded setting the platform cannot have (the platform catalogue says it does not offer
+/// it): a located warning here, and an `error` result from the check that reads it.
+fn platform_warnings(cx: &mut Cx, root: &Node, inv: &Inventory) {
+    let cat = &inv.platforms;
+    let text_of = |n: &Node| match &n.kind {
+        Kind::Str(s) => Some(s.to_string()),
+        Kind::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let warn = |cx: &mut Cx, n: &Node, what: String| {
+        cx.error(
+            n.loc,
+            Code::NotOffered,
+            format!("{what}: the record cannot be right (see `palisade platforms`)"),
+        );
+    };
+    for (item, acc) in section(root, "accounts").iter().zip(&inv.accounts) {
+        // Items and accounts line up only when every account validated; otherwise the input
+        // errors come first and warnings would point at the wrong item.
+        if field(item, "id").and_then(scalar).as_deref() != Some(acc.id.as_str()) {
+            return;
+        }
+        let Some(facts) = cat.get(acc.platform) else {
+            continue;
+        };
+        let security = field(item, "security");
+        if let (Some(n), Some(m)) = (
+            security.and_then(|s| field(s, "two_factor")),
+            acc.security.two_factor,
+        ) {
+            if !facts.offers_two_factor(m) {
+                let offered: Vec<&str> = facts
+                    .two_factor
+                    .methods
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect();
+                warn(
+                    cx,
+                    n,
+                    format!(
+                        "{} does not offer `{m}` two-factor authentication (it offers {})",
+                        facts.name,
+                        offered.join(", ")
+                    ),
+                );
+            }
+        }
+        if let Some(n) = security.and_then(|s| field(s, "login_alerts")) {
+            if facts.login_alerts.value == TriBool::False && text_of(n).as_deref() == Some("true") {
+                warn(cx, n, format!("{} has no login alerts", facts.name));
+            }
+        }
+        if let (Some(n), Some(b)) = (field(item, "verification_badge"), acc.verification_badge) {
+            if !facts.offers_badge(b) {
+                warn(cx, n, format!("{} has no `{b}` badge", facts.name));
+            }
+        }
+    }
+    for (item, person) in section(root, "people").iter().zip(&inv.people) {
+        if field(item, "id").and_then(scalar).as_deref() != Some(person.id.as_str()) {
+            return;
+        }
+        for (pn, profile) in items(field(item, "profiles")).iter().zip(&person.profiles) {
+            let Some(facts) = cat.for_profile(profile.platform) else {
+                continue;
+            };
+            if let (Some(n), Some(m)) = (field(pn, "two_factor"), profile.two_factor) {
+                if !facts.offers_two_factor(m) {
+                    warn(cx, n, format!("a {} profile cannot have `{m}` two-factor authentication ({} offers {})", profile.platform, facts.name, facts.two_factor.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")));
+                }
+            }
         }
     }
 }
