@@ -135,6 +135,22 @@ pub fn reaches(report: &Report, level: FailOn) -> bool {
         .any(|r| matches!(r.status, Status::Fail | Status::Error) && r.severity <= min)
 }
 
+/// The online settings: environment defaults, then the options.
+fn online_config(args: &Args) -> online::OnlineConfig {
+    let mut cfg = online::OnlineConfig::from_env();
+    if let Some(u) = &args.bluesky_api {
+        cfg.bluesky_api = u.clone();
+    }
+    if let Some(u) = &args.mastodon_api {
+        cfg.mastodon_api = Some(u.clone());
+    }
+    if let Some(d) = &args.cache_dir {
+        cfg.cache_dir = Some(d.clone());
+    }
+    cfg.refresh = args.refresh;
+    cfg
+}
+
 /// Runs the audit proper (shared by `audit` and the tests).
 pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
     let registry = Registry::load(&args.input.checks_dir)?;
@@ -147,6 +163,17 @@ pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
     check_overrides(&inv, &registry)?;
     let as_of = args.as_of.unwrap_or_else(super::today);
     let mut ctx = Context::new(&inv, as_of);
+
+    // One network session for everything online (platforms, page, breach look-ups): one request
+    // budget per host, one cache, one progress line on stderr.
+    let online_cfg = args.online.then(|| online_config(args));
+    let session = match &online_cfg {
+        Some(cfg) => Some(
+            online::Session::new(cfg, online::Progress::stderr(!quiet))
+                .map_err(|e| Error::Internal(format!("cannot start the network client: {e}")))?,
+        ),
+        None => None,
+    };
 
     if let Some(path) = &args.vault {
         let opts = vault::VaultOptions {
@@ -161,24 +188,15 @@ pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
             (None, false) => vault::BreachSource::None,
         };
         source.validate()?;
-        ctx.credentials = Some(vault::assess(&inv, &v, source));
+        ctx.credentials = Some(vault::assess_with(&inv, &v, source, session.as_ref()));
     }
 
     let mut sources = Vec::new();
     let mut defensive = Vec::new();
     let mut online_candidates = Vec::new();
-    if args.online {
-        let mut cfg = online::OnlineConfig::from_env();
-        if let Some(u) = &args.bluesky_api {
-            cfg.bluesky_api = u.clone();
-        }
-        if let Some(u) = &args.mastodon_api {
-            cfg.mastodon_api = Some(u.clone());
-        }
-        if let Some(d) = &args.cache_dir {
-            cfg.cache_dir = Some(d.clone());
-        }
-        cfg.refresh = args.refresh;
+    let mut coverage = Vec::new();
+    if let (Some(cfg), Some(session)) = (&online_cfg, &session) {
+        // Most likely first: only the first few of each handle are probed (OnlineConfig).
         let probes: Vec<(String, Platform, Vec<String>)> = inv
             .accounts
             .iter()
@@ -190,22 +208,25 @@ pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
                 (
                     a.id.clone(),
                     a.platform,
-                    impersonation::lookalikes(&a.handle, a.platform)
+                    impersonation::lookalikes::most_likely_first(&a.handle, a.platform)
                         .into_iter()
                         .map(|l| l.handle)
                         .collect(),
                 )
             })
             .collect();
-        let evidence = online::gather_blocking(&inv, &cfg, &probes);
+        let evidence = session.gather(&inv, cfg, &probes);
         sources = evidence.sources.clone();
         defensive = evidence.defensive_strings();
         online_candidates = evidence.candidates.clone();
+        coverage = evidence.lookalike_coverage.clone();
         ctx.online = Some(evidence);
         if let Some(h) = vault::hibp::HibpConfig::from_env() {
-            ctx.email_breaches = Some(vault::hibp::check_email_breaches(&inv, &h));
+            ctx.email_breaches = Some(vault::hibp::check_email_breaches_with(&inv, &h, session));
         }
     }
+    // The network work is done: clear the progress line before anything else prints.
+    drop(session);
 
     if !args.candidates.is_empty() || args.online {
         let mut search = impersonation::Search::new(&inv, None);
@@ -238,6 +259,7 @@ pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
     report.impersonation = ctx.suspects.clone().unwrap_or_default();
     report.sources = sources;
     report.defensive_registrations = defensive;
+    report.lookalike_coverage = coverage;
     report.meta.online = args.online;
     if let Some(b) = &args.baseline {
         let old = baseline::load_results(b)?;
