@@ -213,8 +213,8 @@ fn attribute(text: &str, section: Option<Platform>, out: &mut Vec<PageMention>) 
             // labels what follows it belongs to the next mention, not to one before it.
             let before = names
                 .iter()
-                .filter(|n| n.end <= *start && n.start >= prev_end)
-                .last();
+                .rev()
+                .find(|n| n.end <= *start && n.start >= prev_end);
             let after = names
                 .iter()
                 .find(|n| n.start >= *end && n.end <= next_start && !labels_next(text, n.end));
@@ -223,7 +223,7 @@ fn attribute(text: &str, section: Option<Platform>, out: &mut Vec<PageMention>) 
                 (Some(b), _) => Some(b),
                 (None, Some(a)) => Some(a),
                 // A list after one label ("X: @a, @b"), else the section's heading.
-                (None, None) => names.iter().filter(|n| n.end <= *start).last(),
+                (None, None) => names.iter().rev().find(|n| n.end <= *start),
             };
             chosen.map(|n| n.platform).or(section)
         };
