@@ -61,6 +61,16 @@ impl Progress {
         self.bar.set_message(why);
     }
 
+    /// What the line says besides the counts (empty unless something holds the work back).
+    pub fn message(&self) -> String {
+        self.bar.message()
+    }
+
+    /// Look-ups (done, planned) so far.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.bar.position(), self.bar.length().unwrap_or(0))
+    }
+
     pub fn resume(&self) {
         self.bar.set_message("");
     }
