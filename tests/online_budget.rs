@@ -126,7 +126,10 @@ fn a_twelve_account_audit_stays_within_the_budget_without_waiting() {
     );
     let ev = gather_blocking(&inv, &cfg, &probes);
     let (b, m) = (bsky.requests(), masto.requests());
-    eprintln!("12 accounts: {b} requests to the Bluesky host, {m} to the Mastodon host");
+    eprintln!(
+        "12 accounts: {b} requests to the Bluesky host, {m} to the Mastodon host; {:?}",
+        ev.lookalike_coverage
+    );
     assert!(b <= BUDGET && m <= BUDGET, "bluesky {b}, mastodon {m}");
     no_waits_and_no_failures(&ev);
     assert!(ev.accounts.values().all(|o| o.error.is_none()));
