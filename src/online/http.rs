@@ -264,11 +264,7 @@ pub fn redirect_refusal(
     max_redirects: usize,
 ) -> Option<String> {
     if previous.contains(next) {
-        return Some(format!(
-            "redirect loop at {}{}",
-            origin_of(next),
-            next.path()
-        ));
+        return Some(format!("redirect loop at {}", origin_of(next)));
     }
     if previous.len() > max_redirects {
         return Some(format!("more than {max_redirects} redirects"));
@@ -397,7 +393,7 @@ impl Http {
         if !allowed_url(&parsed) {
             return Err(FetchError {
                 host: key,
-                kind: FailKind::BadUrl(url.to_string()),
+                kind: FailKind::BadUrl(origin_of(&parsed)),
                 attempts: 0,
             });
         }
