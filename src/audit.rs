@@ -146,6 +146,7 @@ pub fn run(plan: &Plan) -> crate::Result<Audit> {
     report.impersonation = ctx.suspects.clone().unwrap_or_default();
     report.sources = gathered.sources;
     report.defensive_registrations = gathered.defensive;
+    report.lookalike_coverage = gathered.coverage;
     report.meta.online = plan.online.is_some();
     if let Some(b) = &plan.baseline {
         let old = baseline::load_results(b)?;
@@ -174,11 +175,39 @@ pub fn run(plan: &Plan) -> crate::Result<Audit> {
 struct Gathered {
     sources: Vec<crate::model::results::SourceStatus>,
     defensive: Vec<String>,
+    coverage: Vec<crate::model::results::LookalikeCoverage>,
+}
+
+/// The online settings: environment defaults, then the plan's overrides.
+fn online_config(o: &OnlinePlan) -> online::OnlineConfig {
+    let mut cfg = online::OnlineConfig::from_env();
+    if let Some(u) = &o.bluesky_api {
+        cfg.bluesky_api = u.clone();
+    }
+    if let Some(u) = &o.mastodon_api {
+        cfg.mastodon_api = Some(u.clone());
+    }
+    if let Some(d) = &o.cache_dir {
+        cfg.cache_dir = Some(d.clone());
+    }
+    cfg.refresh = o.refresh;
+    cfg
 }
 
 /// Fills the context with evidence: the vault's assessments, what `--online` found, and the
 /// impersonation suspects from candidate files and online searches.
 fn gather(plan: &Plan, inv: &Inventory, ctx: &mut Context) -> crate::Result<Gathered> {
+    // One network session for everything online (platforms, pages, breach look-ups): one request
+    // budget per host, one cache, one progress line on stderr.
+    let online_cfg = plan.online.as_ref().map(online_config);
+    let session = match &online_cfg {
+        Some(cfg) => Some(
+            online::Session::new(cfg, online::Progress::stderr(plan.progress))
+                .map_err(|e| Error::Internal(format!("cannot start the network client: {e}")))?,
+        ),
+        None => None,
+    };
+
     if let Some(v) = &plan.vault {
         let opts = vault::VaultOptions {
             key_file: v.key_file.clone(),
@@ -192,26 +221,17 @@ fn gather(plan: &Plan, inv: &Inventory, ctx: &mut Context) -> crate::Result<Gath
             (None, None) => vault::BreachSource::None,
         };
         source.validate()?;
-        ctx.credentials = Some(vault::assess(inv, &loaded, source));
+        ctx.credentials = Some(vault::assess_with(inv, &loaded, source, session.as_ref()));
     }
 
     let mut gathered = Gathered {
         sources: Vec::new(),
         defensive: Vec::new(),
+        coverage: Vec::new(),
     };
     let mut online_candidates = Vec::new();
-    if let Some(o) = &plan.online {
-        let mut cfg = online::OnlineConfig::from_env();
-        if let Some(u) = &o.bluesky_api {
-            cfg.bluesky_api = u.clone();
-        }
-        if let Some(u) = &o.mastodon_api {
-            cfg.mastodon_api = Some(u.clone());
-        }
-        if let Some(d) = &o.cache_dir {
-            cfg.cache_dir = Some(d.clone());
-        }
-        cfg.refresh = o.refresh;
+    if let (Some(cfg), Some(session)) = (&online_cfg, &session) {
+        // Most likely first: only the first few of each handle are probed (OnlineConfig).
         let probes: Vec<(String, Platform, Vec<String>)> = inv
             .accounts
             .iter()
@@ -223,22 +243,25 @@ fn gather(plan: &Plan, inv: &Inventory, ctx: &mut Context) -> crate::Result<Gath
                 (
                     a.id.clone(),
                     a.platform,
-                    impersonation::lookalikes(&a.handle, a.platform)
+                    impersonation::lookalikes::most_likely_first(&a.handle, a.platform)
                         .into_iter()
                         .map(|l| l.handle)
                         .collect(),
                 )
             })
             .collect();
-        let evidence = online::gather_blocking(inv, &cfg, &probes);
+        let evidence = session.gather(inv, cfg, &probes);
         gathered.sources = evidence.sources.clone();
         gathered.defensive = evidence.defensive_strings();
+        gathered.coverage = evidence.lookalike_coverage.clone();
         online_candidates = evidence.candidates.clone();
         ctx.online = Some(evidence);
         if let Some(h) = vault::hibp::HibpConfig::from_env() {
-            ctx.email_breaches = Some(vault::hibp::check_email_breaches(inv, &h));
+            ctx.email_breaches = Some(vault::hibp::check_email_breaches_with(inv, &h, session));
         }
     }
+    // The network work is done: clear the progress line before anything else prints.
+    drop(session);
 
     if !plan.candidates.is_empty() || plan.online.is_some() {
         let mut search = impersonation::Search::new(inv, None);

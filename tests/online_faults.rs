@@ -241,6 +241,58 @@ fn retry_after_is_honoured_then_the_request_succeeds() {
 }
 
 #[test]
+fn a_wait_for_the_rate_limit_says_what_for_and_how_long() {
+    let mut data = Data::default();
+    data.bsky.insert(
+        "a.bsky.social".into(),
+        bsky_profile("did:plc:a", "a.bsky.social", "A", "none"),
+    );
+    let server = start(
+        data,
+        Fault::TooMany {
+            n: 1,
+            retry_after: "2".into(),
+        },
+    );
+    let url = format!(
+        "{}/xrpc/app.bsky.actor.getProfile?actor=a.bsky.social",
+        server.base()
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // The progress line is hidden (no terminal) but keeps what it would show.
+    let http = std::sync::Arc::new(
+        Http::new(quick(), None)
+            .unwrap()
+            .with_progress(palisade::online::Progress::hidden()),
+    );
+    let (during, after) = rt.block_on(async {
+        let h = http.clone();
+        let task = tokio::spawn(async move { h.get(&url).await });
+        // Whenever the 429 has come back, the two-second wait shows.
+        let mut during = String::new();
+        while during.is_empty() && !task.is_finished() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            during = http.progress().message();
+        }
+        let answer = task.await.unwrap().unwrap();
+        assert_eq!(answer.status, 200);
+        (during, http.progress().message())
+    });
+    let host = server.addr.to_string();
+    // "waiting 1 s: 127.0.0.1:PORT asked palisade to slow down (HTTP 429 / Retry-After)"
+    assert!(during.starts_with("waiting "), "{during}");
+    assert!(
+        during.contains(&format!(" s: {host} asked palisade to slow down")),
+        "{during}"
+    );
+    assert_eq!(after, "", "the message goes once the wait is over");
+}
+
+#[test]
 fn retry_after_as_http_date_is_honoured() {
     let mut data = Data::default();
     data.bsky.insert(

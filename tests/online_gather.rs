@@ -492,3 +492,38 @@ fn a_gather_within_a_runtime_does_not_panic() {
     assert!(!ev.accounts.is_empty());
     let _ = Duration::ZERO;
 }
+
+#[test]
+fn a_mention_lists_the_account_only_on_the_platform_it_names() {
+    // Issue 13: "X: @KestrelfordPolice" lists the X account, not an Instagram account of the
+    // same name; a bare mention lists nothing.
+    let data = Data {
+        page_html: "<ul><li>X: @KestrelfordPolice</li><li>Follow @KestrelfordRoads too</li></ul>"
+            .into(),
+        ..Data::default()
+    };
+    let server = start(data, Fault::None);
+    let inv = inventory(
+        vec![
+            account("k-x", Platform::X, "KestrelfordPolice", None, None),
+            account("k-ig", Platform::Instagram, "KestrelfordPolice", None, None),
+            account("k-roads", Platform::X, "KestrelfordRoads", None, None),
+        ],
+        Some(format!("{}/social", server.base())),
+    );
+    let mut cfg = config(&server, None);
+    cfg.search = false;
+    let ev = gather_blocking(&inv, &cfg, &[]);
+    assert_eq!(ev.listed_on_page("k-x"), Some(true));
+    assert_eq!(ev.listed_on_page("k-ig"), Some(false), "X: names X only");
+    assert_eq!(
+        ev.listed_on_page("k-roads"),
+        Some(false),
+        "no platform named beside it"
+    );
+    // What BRAND-02's rule reads.
+    let mut ctx = Context::new(&inv, date(2026, 10, 1));
+    ctx.online = Some(ev);
+    let view = palisade::engine::runner::account_view(&ctx, &inv.accounts[1]);
+    assert_eq!(view["listed_on_website"], "false");
+}

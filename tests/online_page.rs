@@ -4,6 +4,20 @@ use palisade::model::Platform;
 use palisade::online::page::{classify, parse};
 use reqwest::Url;
 
+/// (handle, platform) of every mention on `html`.
+fn mentions(html: &str) -> Vec<(String, Option<Platform>)> {
+    let base = Url::parse("https://www.kestrelford.police.uk/social").unwrap();
+    parse(html, &base)
+        .mentions
+        .into_iter()
+        .map(|m| (m.handle, m.platform))
+        .collect()
+}
+
+fn m(h: &str, p: Option<Platform>) -> (String, Option<Platform>) {
+    (h.to_string(), p)
+}
+
 fn c(u: &str) -> Option<(Platform, String)> {
     classify(&Url::parse(u).unwrap())
 }
@@ -79,15 +93,71 @@ fn mentions_in_text_but_not_e_mail_addresses() {
          Mail us at contact@westmere.police.uk</p><a href='/about'>about</a>",
         &base,
     );
+    let got: Vec<(&str, Option<Platform>)> = p
+        .mentions
+        .iter()
+        .map(|m| (m.handle.as_str(), m.platform))
+        .collect();
     assert_eq!(
-        p.mentions,
+        got,
         vec![
-            "WestmerePolice",
-            "westmere.bsky.social",
-            "westmere@mastodon.example"
-        ]
+            ("WestmerePolice", None),
+            ("westmere.bsky.social", None),
+            ("westmere@mastodon.example", Some(Platform::Mastodon))
+        ],
+        "a label before a mention belongs to it, not to the one before"
     );
     assert!(p.links.is_empty());
+}
+
+#[test]
+fn a_mention_belongs_to_the_platform_named_beside_it() {
+    use Platform::*;
+    // Issue 13: "X: @KestrelfordPolice" lists the X account only.
+    assert_eq!(
+        mentions("<p>X: @KestrelfordPolice</p>"),
+        [m("KestrelfordPolice", Some(X))]
+    );
+    assert_eq!(
+        mentions("<p>Follow @KestrelfordPolice for updates.</p>"),
+        [m("KestrelfordPolice", None)],
+        "no platform named: lists nothing"
+    );
+    assert_eq!(
+        mentions("<p>X: @kpolice Instagram: @kpolice.insta</p>"),
+        [m("kpolice", Some(X)), m("kpolice.insta", Some(Instagram))]
+    );
+    assert_eq!(
+        mentions("<p>@kpolice on X and @kpolice.insta on Instagram</p>"),
+        [m("kpolice", Some(X)), m("kpolice.insta", Some(Instagram))]
+    );
+    assert_eq!(
+        mentions("<p>X (formerly Twitter): @kpolice, @kroads</p>"),
+        [m("kpolice", Some(X)), m("kroads", Some(X))]
+    );
+    // The name in one list item does not reach into the next.
+    assert_eq!(
+        mentions("<ul><li>Instagram</li><li>@kpolice</li></ul>"),
+        [m("kpolice", None)]
+    );
+    // A table row is one block; a heading names the platform of what follows it.
+    assert_eq!(
+        mentions(
+            "<table><tr><td>TikTok</td><td>@kpolice</td></tr><tr><td>Bluesky</td><td>@kpolice.bsky.social</td></tr></table>\
+             <h2>Instagram</h2><ul><li>@kpolice_north</li></ul><h2>Contact</h2><p>@kpolice_help</p>"
+        ),
+        [
+            m("kpolice", Some(Tiktok)),
+            m("kpolice.bsky.social", Some(Bluesky)),
+            m("kpolice_north", Some(Instagram)),
+            m("kpolice_help", None),
+        ]
+    );
+    // Lower-case "x" and "threads" are words, not platforms; "X-ray" is not X.
+    assert_eq!(
+        mentions("<p>x @a. Read the threads @b. X-ray @c</p>"),
+        [m("a", None), m("b", None), m("c", None)]
+    );
 }
 
 #[test]

@@ -567,8 +567,12 @@ struct Seen {
     user_agent: String,
 }
 
-/// Serves `/range/PREFIX` from `answers`, recording each request; returns the base URL.
-fn range_server(answers: Vec<(String, String)>) -> (String, Arc<Mutex<Vec<Seen>>>) {
+/// Serves `/range/PREFIX` from `answers` (`other` for the rest), recording each request;
+/// returns the base URL.
+fn range_server(
+    answers: Vec<(String, String)>,
+    other: &'static str,
+) -> (String, Arc<Mutex<Vec<Seen>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -605,7 +609,7 @@ fn range_server(answers: Vec<(String, String)>) -> (String, Arc<Mutex<Vec<Seen>>
                 .iter()
                 .find(|(p, _)| p == prefix)
                 .map(|(_, b)| b.clone())
-                .unwrap_or_default();
+                .unwrap_or_else(|| other.to_string());
             log.lock().unwrap().push(Seen {
                 path,
                 padding,
@@ -645,7 +649,8 @@ fn online_range_api_sends_five_hex_characters_with_padding() {
             ),
         ),
     ];
-    let (base, seen) = range_server(answers);
+    // What the real API sends for a prefix with nothing of ours in it: padding.
+    let (base, seen) = range_server(answers, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0\r\n");
     let v = vault::load_vault(&data("bitwarden.json"), &no_prompt()).unwrap();
     let inv = inventory();
     let creds = vault::assess(&inv, &v, BreachSource::Online { base_url: base });
@@ -681,6 +686,26 @@ fn online_range_api_sends_five_hex_characters_with_padding() {
     ctx.credentials = Some(creds.clone());
     assert_eq!(statuses(&ctx, "wm-insta")[2], Status::Fail);
     assert_nothing_leaks(&v, &creds, &ctx);
+}
+
+#[test]
+fn a_range_answer_that_is_not_the_api_s_is_an_error_not_a_pass() {
+    // A captive portal or a wrong base URL answers 200 with a page: no hash is "in" it, and it
+    // used to read as "in no breach".
+    let (base, _) = range_server(
+        Vec::new(),
+        "<html><body>Please sign in to the guest Wi-Fi</body></html>",
+    );
+    let v = vault::load_vault(&data("bitwarden.json"), &no_prompt()).unwrap();
+    let inv = inventory();
+    let creds = vault::assess(&inv, &v, BreachSource::Online { base_url: base });
+    let mut ctx = Context::new(&inv, date(2026, 10, 1));
+    ctx.credentials = Some(creds);
+    for id in ["wm-insta", "wm-x-main", "wm-fb"] {
+        let [_, _, o] = run(&ctx, id);
+        assert_eq!(o.status, Status::Error, "{id}: {}", o.message);
+        assert!(o.message.contains("not a range answer"), "{}", o.message);
+    }
 }
 
 #[test]

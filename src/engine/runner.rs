@@ -927,6 +927,7 @@ fn run_with(registry: &Registry, ctx: &Context, memoise: bool) -> Report {
         waivers,
         sources: Vec::new(),
         defensive_registrations: Vec::new(),
+        lookalike_coverage: Vec::new(),
         meta: AuditMeta {
             inventory: inv.path.clone(),
             inventory_sha256: inv.digest.clone(),

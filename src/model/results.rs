@@ -316,6 +316,16 @@ pub struct SourceStatus {
     pub detail: String,
 }
 
+/// How many of the look-alike handles generated for a platform's accounts were checked live
+/// (`--online`): an online audit probes the most likely few per handle, within each host's
+/// request budget, and says how many it left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookalikeCoverage {
+    pub platform: String,
+    pub probed: usize,
+    pub not_probed: usize,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
     /// Family → score (absent when nothing in the family was scored).
@@ -363,5 +373,8 @@ pub struct Report {
     /// Look-alike handles nobody has registered yet: names to register defensively.
     #[serde(default)]
     pub defensive_registrations: Vec<String>,
+    /// Per platform, look-alike handles probed live and left out (online audits only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lookalike_coverage: Vec<LookalikeCoverage>,
     pub meta: AuditMeta,
 }

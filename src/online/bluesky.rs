@@ -8,7 +8,7 @@ use std::sync::Arc;
 use reqwest::Url;
 use serde_json::Value;
 
-use super::http::{host_key, FetchError, Fetched, Http};
+use super::http::{host_key, FetchError, Fetched, Http, Options};
 
 /// `getProfiles` accepts at most 25 actors.
 pub const BATCH: usize = 25;
@@ -59,6 +59,7 @@ pub struct Bluesky {
     http: Arc<Http>,
     base: Url,
     host: String,
+    opts: Options,
 }
 
 impl Bluesky {
@@ -66,11 +67,28 @@ impl Bluesky {
         let base = Url::parse(base.trim_end_matches('/'))
             .map_err(|_| FetchError::malformed(base, "PALISADE_BLUESKY_API is not a URL"))?;
         let host = host_key(&base);
-        Ok(Bluesky { http, base, host })
+        Ok(Bluesky {
+            http,
+            base,
+            host,
+            opts: Options::default(),
+        })
+    }
+
+    /// The same client for nice-to-have look-ups (look-alike probes, searches by handle): they
+    /// give way to the essential ones when the host's request budget runs low.
+    pub fn optional(&self) -> Self {
+        let mut c = self.clone();
+        c.opts.optional = true;
+        c
     }
 
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    async fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        self.http.get_with(url, &self.opts).await
     }
 
     fn endpoint(&self, method: &str, params: &[(&str, &str)]) -> String {
@@ -89,7 +107,6 @@ impl Bluesky {
 
     pub async fn get_profile(&self, actor: &str) -> Result<(Lookup, Meta), FetchError> {
         let fetched = self
-            .http
             .get(&self.endpoint("app.bsky.actor.getProfile", &[("actor", actor)]))
             .await?;
         let meta = Meta::from(&fetched);
@@ -121,7 +138,6 @@ impl Bluesky {
             .map(|a| ("actors", a.as_str()))
             .collect();
         let fetched = self
-            .http
             .get(&self.endpoint("app.bsky.actor.getProfiles", &params))
             .await?;
         let meta = Meta::from(&fetched);
@@ -132,7 +148,6 @@ impl Bluesky {
 
     pub async fn search(&self, q: &str) -> Result<(Vec<Profile>, Meta), FetchError> {
         let fetched = self
-            .http
             .get(&self.endpoint("app.bsky.actor.searchActors", &[("q", q), ("limit", "25")]))
             .await?;
         let meta = Meta::from(&fetched);

@@ -20,6 +20,9 @@ pub struct Entry {
     pub url: String,
     pub fetched_at: Timestamp,
     pub status: u16,
+    /// Absent in entries written before it was recorded.
+    #[serde(default)]
+    pub content_type: Option<String>,
     pub body: String,
 }
 

@@ -1,8 +1,14 @@
 //! `gather`: asks every online source what it knows about the inventory, concurrently, and turns
 //! the answers into [`OnlineEvidence`]. Every failure lands in the observation it spoils and in
 //! the per-source tally that becomes `sources`.
+//!
+//! Two phases, so that nice-to-have requests never cost the essential ones a wait for the rate
+//! limit: first the accounts, the published page and the searches by name; then the look-alike
+//! probes, the most likely variants of each handle first, as optional requests that give way
+//! when a host's budget runs low. What was not probed is counted, never hidden.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
 use std::sync::Arc;
 
 use reqwest::Url;
@@ -10,14 +16,15 @@ use tokio::task::JoinSet;
 
 use super::bluesky::{self, Bluesky, Lookup, Meta, Profile};
 use super::cache::Cache;
-use super::http::{host_key, Http};
+use super::http::{host_key, FailKind, FetchError, Http};
 use super::mastodon::{self, Mastodon};
 use super::page::{self, PageLink};
+use super::progress::Progress;
 use super::{
     AccountState, DefensiveName, Lookalikes, Observation, OnlineCandidate, OnlineConfig,
     OnlineEvidence, PageEvidence,
 };
-use crate::model::results::SourceStatus;
+use crate::model::results::{LookalikeCoverage, SourceStatus};
 use crate::model::{Account, AccountStatus, Inventory, Organisation, Platform};
 
 /// Where the DIDs seen for Bluesky handles are remembered between runs (to notice renames).
@@ -52,30 +59,48 @@ impl Tally {
     }
 }
 
+/// Spawns `fut` on `set`, counted on the progress line.
+fn spawn_counted<T: Send + 'static>(
+    set: &mut JoinSet<T>,
+    progress: &Progress,
+    fut: impl Future<Output = T> + Send + 'static,
+) {
+    progress.plan(1);
+    let p = progress.clone();
+    set.spawn(async move {
+        let out = fut.await;
+        p.done(1);
+        out
+    });
+}
+
+/// [`gather_with`] on a client of its own, built from `cfg`.
 pub async fn gather(
     inv: &Inventory,
     cfg: &OnlineConfig,
     lookalikes: &Lookalikes,
 ) -> OnlineEvidence {
-    let mut http_cfg = cfg.http.clone();
-    http_cfg.timeout = cfg.timeout;
-    let cache = cfg
-        .cache_dir
-        .clone()
-        .map(|d| Cache::new(d, cfg.cache_ttl, cfg.refresh));
-    let http = match Http::new(http_cfg, cache) {
-        Ok(h) => Arc::new(h),
-        Err(e) => {
-            return OnlineEvidence {
-                sources: vec![SourceStatus {
-                    name: "online".into(),
-                    ok: false,
-                    detail: e.to_string(),
-                }],
-                ..Default::default()
-            }
-        }
-    };
+    match cfg.http_client() {
+        Ok(h) => gather_with(Arc::new(h), inv, cfg, lookalikes).await,
+        Err(e) => OnlineEvidence {
+            sources: vec![SourceStatus {
+                name: "online".into(),
+                ok: false,
+                detail: e.to_string(),
+            }],
+            ..Default::default()
+        },
+    }
+}
+
+/// Everything the online sources say about `inv`, asked through `http` (shared with the other
+/// network users of the audit, so they all keep within one budget per host).
+pub async fn gather_with(
+    http: Arc<Http>,
+    inv: &Inventory,
+    cfg: &OnlineConfig,
+    lookalikes: &Lookalikes,
+) -> OnlineEvidence {
     let domains = org_domains(&inv.organisation);
     let live: Vec<&Account> = inv
         .accounts
@@ -84,13 +109,13 @@ pub async fn gather(
         .collect();
     let bsky = Bluesky::new(http.clone(), &cfg.bluesky_api);
 
-    let (bsky_part, masto_part, page_part, search_part, probe_part) = tokio::join!(
+    let (bsky_part, masto_part, page_part, search_part) = tokio::join!(
         bluesky_accounts(&bsky, &http, &live, &domains),
         mastodon_accounts(&http, cfg, &live, &domains),
         page_evidence(&http, inv),
         searches(&bsky, &http, cfg, inv, &live),
-        probes(&bsky, &http, cfg, inv, lookalikes),
     );
+    let probe_part = probes(&bsky, &http, cfg, inv, lookalikes).await;
 
     let mut ev = OnlineEvidence::default();
     let mut tally = Tally::default();
@@ -109,8 +134,15 @@ pub async fn gather(
         .collect();
     let (mut candidates, t) = search_part;
     tally.merge(t);
-    let (probed, defensive, t, notes) = probe_part;
+    let Probed {
+        found: probed,
+        free: defensive,
+        tally: t,
+        notes,
+        coverage,
+    } = probe_part;
     tally.merge(t);
+    ev.lookalike_coverage = coverage;
     // Look-alike hits first, so the deduplication keeps the account they were probed for.
     let mut seen = BTreeSet::new();
     candidates.splice(0..0, probed);
@@ -131,7 +163,7 @@ pub async fn gather(
         let mut detail = format!("{n} look-up{}", if n == 1 { "" } else { "s" });
         if let Some(s) = stats.get(&host) {
             detail.push_str(&format!(
-                " ({} request{}, {} from cache, {} retr{}, {} wait{} for the rate limit)",
+                " ({} request{}, {} from cache, {} retr{}, {} wait{} for the rate limit{})",
                 s.requests,
                 if s.requests == 1 { "" } else { "s" },
                 s.cached,
@@ -139,6 +171,15 @@ pub async fn gather(
                 if s.retries == 1 { "y" } else { "ies" },
                 s.rate_waits,
                 if s.rate_waits == 1 { "" } else { "s" },
+                if s.skipped > 0 {
+                    format!(
+                        ", {} optional look-up{} not sent to stay within the budget",
+                        s.skipped,
+                        if s.skipped == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                },
             ));
         }
         if !errors.is_empty() {
@@ -319,7 +360,9 @@ async fn bluesky_accounts(
     for (i, chunk) in accounts.chunks(bluesky::BATCH).enumerate() {
         let b = bsky.clone();
         let actors: Vec<String> = chunk.iter().map(|a| actor(a)).collect();
-        set.spawn(async move { (i, b.get_profiles(&actors).await) });
+        spawn_counted(&mut set, http.progress(), async move {
+            (i, b.get_profiles(&actors).await)
+        });
     }
     let mut obs: BTreeMap<String, Observation> = BTreeMap::new();
     let mut missing: Vec<&Account> = Vec::new();
@@ -374,7 +417,7 @@ async fn bluesky_accounts(
         let id = a.id.clone();
         let act = actor(a);
         let remembered = memory.get(&norm(&a.handle)).cloned().filter(|d| *d != act);
-        set.spawn(async move {
+        spawn_counted(&mut set, http.progress(), async move {
             let first = b.get_profile(&act).await;
             let second = match (&first, remembered) {
                 (Ok((Lookup::NotFound, _)), Some(did)) => Some(b.get_profile(&did).await),
@@ -496,7 +539,9 @@ async fn mastodon_accounts(
         };
         let id = a.id.clone();
         let acct = a.handle.trim_start_matches('@').to_string();
-        set.spawn(async move { (id, m.host().to_string(), m.lookup(&acct).await) });
+        spawn_counted(&mut set, http.progress(), async move {
+            (id, m.host().to_string(), m.lookup(&acct).await)
+        });
     }
     while let Some(joined) = set.join_next().await {
         let Ok((id, host, result)) = joined else {
@@ -584,7 +629,10 @@ async fn page_evidence(http: &Arc<Http>, inv: &Inventory) -> (Option<PageEvidenc
             return (Some(ev), tally);
         }
     };
-    let fetched = match http.get(&url).await {
+    http.progress().plan(1);
+    let answer = http.get(&url).await;
+    http.progress().done(1);
+    let fetched = match answer {
         Ok(f) if f.ok() => f,
         Ok(f) => {
             let reason = format!("{host}: HTTP {}", f.status);
@@ -606,8 +654,12 @@ async fn page_evidence(http: &Arc<Http>, inv: &Inventory) -> (Option<PageEvidenc
         .iter()
         .filter(|a| a.status != AccountStatus::Closed)
     {
+        // A written @handle counts only where the page names its platform (BRAND-02).
         let listed = parsed.links.iter().any(|l| link_is(a, l))
-            || parsed.mentions.iter().any(|m| norm(m) == norm(&a.handle));
+            || parsed
+                .mentions
+                .iter()
+                .any(|m| m.platform == Some(a.platform) && norm(&m.handle) == norm(&a.handle));
         ev.listed.insert(a.id.clone(), listed);
     }
     ev.unlisted_links = parsed
@@ -675,6 +727,28 @@ fn mastodon_bases(cfg: &OnlineConfig, inv: &Inventory) -> Vec<String> {
     out
 }
 
+/// The part of a handle people read and search for: the user of `user@instance`, the first label
+/// of a domain handle.
+fn handle_name(platform: Platform, handle: &str) -> String {
+    let h = handle.trim().trim_start_matches('@');
+    match platform {
+        Platform::Mastodon => h.split('@').next().unwrap_or(h).to_string(),
+        Platform::Bluesky => h.split('.').next().unwrap_or(h).to_string(),
+        _ => h.to_string(),
+    }
+}
+
+/// One search task's answer: (source, host, found, or why not).
+type Searched = (String, String, Result<Vec<OnlineCandidate>, FetchError>);
+
+/// Searches the platforms with search endpoints for the organisation's name, the accounts'
+/// display names (essential) and the names in their handles (optional: a search by handle finds
+/// in one request the look-alikes that share its start, which probes would ask about one by one).
+///
+/// Bluesky `app.bsky.actor.searchActors` (no sign-in; `limit` 1 to 100, default 25):
+/// <https://github.com/bluesky-social/atproto/blob/main/lexicons/app/bsky/actor/searchActors.json>.
+/// Mastodon `GET /api/v2/search?type=accounts&resolve=false` (`limit` at most 40; `resolve` needs
+/// a signed-in user): <https://docs.joinmastodon.org/methods/search/>. Both checked 2026-11-30.
 async fn searches(
     bsky: &Result<Bluesky, super::http::FetchError>,
     http: &Arc<Http>,
@@ -686,19 +760,26 @@ async fn searches(
     if !cfg.search {
         return (Vec::new(), tally);
     }
-    let mut queries: Vec<String> = Vec::new();
+    // (query, optional)
+    let mut queries: Vec<(String, bool)> = Vec::new();
     let names = std::iter::once(inv.organisation.name.as_str())
-        .chain(live.iter().filter_map(|a| a.display_name.as_deref()));
-    for q in names.map(str::trim).filter(|q| !q.is_empty()) {
-        if !queries.iter().any(|x| x.eq_ignore_ascii_case(q)) {
-            queries.push(q.to_string());
+        .chain(live.iter().filter_map(|a| a.display_name.as_deref()))
+        .map(|q| (q.trim().to_string(), false));
+    let handles = live
+        .iter()
+        .map(|a| (handle_name(a.platform, &a.handle), true));
+    for (q, optional) in names.chain(handles) {
+        if q.chars().count() >= 3 && !queries.iter().any(|(x, _)| x.eq_ignore_ascii_case(&q)) {
+            queries.push((q, optional));
         }
     }
-    let mut set = JoinSet::new();
+    let progress = http.progress();
+    let mut set: JoinSet<Searched> = JoinSet::new();
     if let Ok(b) = bsky {
-        for q in &queries {
-            let (b, q) = (b.clone(), q.clone());
-            set.spawn(async move {
+        for (q, optional) in &queries {
+            let b = if *optional { b.optional() } else { b.clone() };
+            let q = q.clone();
+            spawn_counted(&mut set, progress, async move {
                 let r = b.search(&q).await.map(|(ps, meta)| {
                     ps.iter()
                         .map(|p| bsky_candidate(p, &meta, format!("search \"{q}\""), None))
@@ -712,9 +793,10 @@ async fn searches(
         let Ok(m) = Mastodon::new(http.clone(), &base) else {
             continue;
         };
-        for q in &queries {
-            let (m, q) = (m.clone(), q.clone());
-            set.spawn(async move {
+        for (q, optional) in &queries {
+            let m = if *optional { m.optional() } else { m.clone() };
+            let q = q.clone();
+            spawn_counted(&mut set, progress, async move {
                 let r = m.search(&q).await.map(|(accs, meta)| {
                     accs.iter()
                         .map(|a| masto_candidate(a, &meta, format!("search \"{q}\""), None))
@@ -734,19 +816,52 @@ async fn searches(
                 tally.ok(&source, &host);
                 out.extend(c);
             }
+            // Counted in the host's statistics; a search given up for the budget is no failure.
+            Err(e) if e.kind == FailKind::OverBudget => {}
             Err(e) => tally.failed(&source, &host, e.to_string()),
         }
     }
     (out, tally)
 }
 
-type Probed = (
-    Vec<OnlineCandidate>,
-    Vec<DefensiveName>,
-    Tally,
-    Vec<SourceStatus>,
+/// What the look-alike probes found.
+struct Probed {
+    /// Look-alikes someone holds: candidates for the impersonation search.
+    found: Vec<OnlineCandidate>,
+    /// Look-alikes nobody holds: names to register.
+    free: Vec<DefensiveName>,
+    tally: Tally,
+    notes: Vec<SourceStatus>,
+    coverage: Vec<LookalikeCoverage>,
+}
+
+/// One request's worth of probing: a Bluesky batch or one Mastodon look-up.
+enum Job {
+    Bluesky(String, Vec<String>),
+    Mastodon(String, String),
+}
+
+impl Job {
+    fn variants(&self) -> usize {
+        match self {
+            Job::Bluesky(_, handles) => handles.len(),
+            Job::Mastodon(..) => 1,
+        }
+    }
+}
+
+/// (platform, source, host, variants asked, found and free, or why not).
+type ProbeAnswer = (
+    Platform,
+    String,
+    String,
+    usize,
+    Result<(Vec<OnlineCandidate>, Vec<DefensiveName>), FetchError>,
 );
 
+/// Probes the look-alike handles, most likely first (the caller's order), at most
+/// `cfg.bluesky_probes` / `cfg.mastodon_probes` per handle, round-robin across handles so that
+/// each handle's likeliest variants go before any handle's less likely ones.
 async fn probes(
     bsky: &Result<Bluesky, super::http::FetchError>,
     http: &Arc<Http>,
@@ -758,13 +873,15 @@ async fn probes(
     let mut notes = Vec::new();
     let mut found = Vec::new();
     let mut free = Vec::new();
-    let mut not_probed: BTreeMap<Platform, usize> = BTreeMap::new();
+    // platform -> (probed, not probed)
+    let mut counts: BTreeMap<Platform, (usize, usize)> = BTreeMap::new();
+    let mut no_api: BTreeMap<Platform, usize> = BTreeMap::new();
     let own: BTreeSet<(Platform, String)> = inv
         .accounts
         .iter()
         .map(|a| (a.platform, norm(&a.handle)))
         .collect();
-    let mut set = JoinSet::new();
+    let mut per_handle: Vec<Vec<Job>> = Vec::new();
     for (account_id, platform, handles) in lookalikes {
         let mut wanted: Vec<String> = Vec::new();
         for h in handles {
@@ -786,22 +903,53 @@ async fn probes(
             if own.contains(&(*platform, norm(&h))) || wanted.iter().any(|w| norm(w) == norm(&h)) {
                 continue;
             }
+            if *platform == Platform::Bluesky && !bluesky::valid_handle(&norm(&h)) {
+                continue;
+            }
             wanted.push(h);
         }
-        match platform {
-            Platform::Bluesky => {
-                let Ok(b) = bsky else { continue };
-                let valid: Vec<String> = wanted
-                    .into_iter()
-                    .filter(|h| bluesky::valid_handle(&norm(h)))
-                    .collect();
-                for chunk in valid.chunks(bluesky::BATCH) {
-                    let (b, chunk, id) = (b.clone(), chunk.to_vec(), account_id.clone());
-                    set.spawn(async move {
-                        let r = b.get_profiles(&chunk).await;
-                        let mut cands = Vec::new();
-                        let mut frees = Vec::new();
-                        let r = r.map(|(profiles, meta)| {
+        let quota = match platform {
+            Platform::Bluesky if bsky.is_ok() => cfg.bluesky_probes,
+            Platform::Mastodon => cfg.mastodon_probes,
+            Platform::Bluesky => 0,
+            other => {
+                *no_api.entry(*other).or_default() += wanted.len();
+                0
+            }
+        };
+        let take = quota.min(wanted.len());
+        counts.entry(*platform).or_default().1 += wanted.len() - take;
+        wanted.truncate(take);
+        let jobs = match platform {
+            Platform::Bluesky => wanted
+                .chunks(bluesky::BATCH)
+                .map(|c| Job::Bluesky(account_id.clone(), c.to_vec()))
+                .collect(),
+            Platform::Mastodon => wanted
+                .into_iter()
+                .map(|h| Job::Mastodon(account_id.clone(), h))
+                .collect(),
+            _ => Vec::new(),
+        };
+        per_handle.push(jobs);
+    }
+
+    let mut set: JoinSet<ProbeAnswer> = JoinSet::new();
+    let progress = http.progress();
+    let rounds = per_handle.iter().map(Vec::len).max().unwrap_or(0);
+    let mut queues: Vec<std::vec::IntoIter<Job>> =
+        per_handle.into_iter().map(Vec::into_iter).collect();
+    for _ in 0..rounds {
+        for job in queues.iter_mut().filter_map(Iterator::next) {
+            let n = job.variants();
+            match job {
+                Job::Bluesky(id, chunk) => {
+                    let Ok(b) = bsky else { continue };
+                    let b = b.optional();
+                    spawn_counted(&mut set, progress, async move {
+                        let r = b.get_profiles(&chunk).await.map(|(profiles, meta)| {
+                            let mut cands = Vec::new();
+                            let mut frees = Vec::new();
                             for h in &chunk {
                                 match profiles.iter().find(|p| norm(&p.handle) == norm(h)) {
                                     Some(p) => cands.push(bsky_candidate(
@@ -818,25 +966,26 @@ async fn probes(
                                     }),
                                 }
                             }
+                            (cands, frees)
                         });
                         (
+                            Platform::Bluesky,
                             bluesky_source(b.host()),
                             b.host().to_string(),
-                            r.map(|_| (cands, frees)),
+                            n,
+                            r,
                         )
                     });
                 }
-            }
-            Platform::Mastodon => {
-                for h in wanted {
-                    let Some(base) = mastodon_base(cfg, &h) else {
+                Job::Mastodon(id, h) => {
+                    let m = mastodon_base(cfg, &h)
+                        .and_then(|base| Mastodon::new(http.clone(), &base).ok());
+                    let Some(m) = m else {
+                        counts.entry(Platform::Mastodon).or_default().1 += 1;
                         continue;
                     };
-                    let Ok(m) = Mastodon::new(http.clone(), &base) else {
-                        continue;
-                    };
-                    let id = account_id.clone();
-                    set.spawn(async move {
+                    let m = m.optional();
+                    spawn_counted(&mut set, progress, async move {
                         let r = m.lookup(&h).await.map(|(acc, meta)| match acc {
                             Some(a) => (
                                 vec![masto_candidate(
@@ -857,32 +1006,58 @@ async fn probes(
                                 }],
                             ),
                         });
-                        (mastodon_source(m.host()), m.host().to_string(), r)
+                        (
+                            Platform::Mastodon,
+                            mastodon_source(m.host()),
+                            m.host().to_string(),
+                            n,
+                            r,
+                        )
                     });
                 }
             }
-            other => *not_probed.entry(*other).or_default() += wanted.len(),
         }
     }
     while let Some(joined) = set.join_next().await {
-        let Ok((source, host, r)) = joined else {
+        let Ok((platform, source, host, n, r)) = joined else {
             continue;
         };
+        let c = counts.entry(platform).or_default();
         match r {
-            Ok((c, f)) => {
+            Ok((cands, frees)) => {
+                c.0 += n;
                 tally.ok(&source, &host);
-                found.extend(c);
-                free.extend(f);
+                found.extend(cands);
+                free.extend(frees);
             }
-            Err(e) => tally.failed(&source, &host, e.to_string()),
+            Err(e) => {
+                c.1 += n;
+                if e.kind != FailKind::OverBudget {
+                    tally.failed(&source, &host, e.to_string());
+                }
+            }
         }
     }
-    for (platform, n) in not_probed.into_iter().filter(|(_, n)| *n > 0) {
+    for (platform, n) in no_api.into_iter().filter(|(_, n)| *n > 0) {
         notes.push(SourceStatus {
             name: format!("look-alikes on {platform}"),
             ok: true,
             detail: format!("{n} look-alike handles not probed: {platform} has no public look-up API; use --candidates (docs/online.md)"),
         });
     }
-    (found, free, tally, notes)
+    let coverage = counts
+        .into_iter()
+        .map(|(platform, (probed, not_probed))| LookalikeCoverage {
+            platform: platform.to_string(),
+            probed,
+            not_probed,
+        })
+        .collect();
+    Probed {
+        found,
+        free,
+        tally,
+        notes,
+        coverage,
+    }
 }

@@ -2,9 +2,12 @@
 //! citizen: a per-host concurrency limit, a per-host request budget that follows the limits the
 //! server announces (and Mastodon's 300 requests per 5 minutes where nothing is announced),
 //! bounded retries with exponential back-off and jitter on 429 and 5xx, connect and total
-//! timeouts, a cap on response size, HTTPS-only bounded redirects, an honest User-Agent, and the
-//! on-disk cache. Sources never see a network type: they get a [`Fetched`] or a [`FetchError`]
-//! whose message says which host failed and how (e.g. "public.api.bsky.app: 3 timeouts").
+//! timeouts, a cap on response size, redirects only within the same origin and over HTTPS, no
+//! Referer, an honest User-Agent, the on-disk cache, the system's trusted roots as well as the
+//! bundled ones, and the `HTTPS_PROXY`/`NO_PROXY` of the environment (reqwest reads them when the
+//! client is built). Sources never see a network type: they get a [`Fetched`] or a [`FetchError`]
+//! whose message says which host failed and how (e.g. "public.api.bsky.app: 3 timeouts"); a
+//! message never holds a URL's path or query (a look-up's subject may be in them).
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -13,11 +16,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::Url;
 use tokio::sync::Semaphore;
 
 use super::cache::{Cache, Entry};
+use super::progress::{wait_message, Progress, WaitCause};
 
 pub const USER_AGENT: &str = concat!(
     "palisade/",
@@ -44,6 +48,9 @@ pub struct HttpConfig {
     pub default_limit: u32,
     pub default_window: Duration,
     pub max_redirects: usize,
+    /// An optional request ([`Options::optional`]) waits at most this long for a window to reset;
+    /// past it, it is not sent.
+    pub optional_wait: Duration,
 }
 
 impl Default for HttpConfig {
@@ -59,6 +66,7 @@ impl Default for HttpConfig {
             default_limit: 300,
             default_window: Duration::from_secs(300),
             max_redirects: 5,
+            optional_wait: Duration::from_secs(2),
         }
     }
 }
@@ -86,6 +94,9 @@ pub enum FailKind {
     Malformed(String),
     #[error("the server asked to wait {0} s, longer than allowed")]
     WaitTooLong(u64),
+    /// An optional request met a budget kept for the essential ones: it was never sent.
+    #[error("not sent: the rest of the request budget is kept for essential look-ups")]
+    OverBudget,
 }
 
 /// A request that failed after `attempts` tries, with the host it was for.
@@ -129,6 +140,8 @@ impl FetchError {
 pub struct Fetched {
     pub url: String,
     pub status: u16,
+    /// `Content-Type`, when the server sent one: tells an API's own 404 from a web page's.
+    pub content_type: Option<String>,
     pub body: String,
     pub fetched_at: Timestamp,
     pub from_cache: bool,
@@ -144,6 +157,21 @@ impl Fetched {
     }
 }
 
+/// How one request departs from the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Extra headers (an API key: mark it sensitive). Redirects never leave the URL's origin, so
+    /// they reach only the host they were meant for.
+    pub headers: HeaderMap,
+    /// Neither read from nor written to the on-disk cache: for answers whose URL would say
+    /// something about a secret (a password hash prefix).
+    pub no_store: bool,
+    /// Nice to have (a look-alike probe): never waits long for the rate limit, and leaves the
+    /// last tenth of a host's budget to the essential look-ups. Fails with
+    /// [`FailKind::OverBudget`] instead.
+    pub optional: bool,
+}
+
 /// What one host has cost and how it went, for the sources summary.
 #[derive(Debug, Clone, Default)]
 pub struct HostStats {
@@ -152,6 +180,8 @@ pub struct HostStats {
     pub retries: u64,
     pub failures: u64,
     pub rate_waits: u64,
+    /// Optional requests not sent to keep within the budget.
+    pub skipped: u64,
 }
 
 /// The request budget of one host: a fixed window of `limit` requests that ends at `reset_at`.
@@ -165,9 +195,14 @@ struct Budget {
     window: Duration,
     /// Requests sent and not yet answered: an announced `Remaining` may not count them yet.
     in_flight: u32,
+    /// The server announced `limit` (else it is the configured default).
+    announced: bool,
+    /// A 429 or `Retry-After` set `reset_at`.
+    server_asked: bool,
 }
 
 struct Host {
+    name: String,
     slots: Semaphore,
     budget: Mutex<Budget>,
     stats: Mutex<HostStats>,
@@ -178,6 +213,7 @@ pub struct Http {
     cfg: HttpConfig,
     cache: Option<Cache>,
     hosts: Mutex<BTreeMap<String, Arc<Host>>>,
+    progress: Progress,
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -213,27 +249,63 @@ enum Attempt {
     Failed(FailKind),
 }
 
+/// `scheme://host[:port]` of a URL: what a redirect must keep, and all a message may show.
+pub fn origin_of(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// The redirect rule of every client: the same origin (so a header such as an API key, and the
+/// answer that is trusted, never come from elsewhere), HTTPS (plain HTTP only on loopback, for
+/// tests), bounded, no loops. Returns why a redirect from `first` to `next` is refused.
+pub fn redirect_refusal(
+    first: &Url,
+    previous: &[Url],
+    next: &Url,
+    max_redirects: usize,
+) -> Option<String> {
+    if previous.contains(next) {
+        return Some(format!("redirect loop at {}", origin_of(next)));
+    }
+    if previous.len() > max_redirects {
+        return Some(format!("more than {max_redirects} redirects"));
+    }
+    if !allowed_url(next) {
+        return Some(format!("redirect to non-HTTPS {} refused", origin_of(next)));
+    }
+    if next.origin() != first.origin() {
+        return Some(format!(
+            "redirect to another origin ({}) refused: only answers from {} are trusted",
+            origin_of(next),
+            origin_of(first)
+        ));
+    }
+    None
+}
+
 impl Http {
     pub fn new(cfg: HttpConfig, cache: Option<Cache>) -> Result<Self, FetchError> {
         let max_redirects = cfg.max_redirects;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            let next = attempt.url().clone();
-            if attempt.previous().contains(&next) {
-                return attempt.error(format!("redirect loop at {next}"));
+            let refusal = match attempt.previous().first() {
+                Some(first) => {
+                    redirect_refusal(first, attempt.previous(), attempt.url(), max_redirects)
+                }
+                None => Some("a redirect without a request".into()),
+            };
+            match refusal {
+                Some(why) => attempt.error(why),
+                None => attempt.follow(),
             }
-            if attempt.previous().len() > max_redirects {
-                return attempt.error(format!("more than {max_redirects} redirects"));
-            }
-            if !allowed_url(&next) {
-                return attempt.error(format!("redirect to non-HTTPS {next} refused"));
-            }
-            attempt.follow()
         });
+        // Built-in roots are both the bundled Mozilla set and the system store (reqwest's
+        // `rustls-tls-webpki-roots` and `rustls-tls-native-roots`): behind a TLS-inspecting proxy
+        // the organisation's CA is only in the latter (`SSL_CERT_FILE` overrides it).
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
             .redirect(policy)
+            .referer(false)
             .build()
             .map_err(|e| FetchError {
                 host: "client".into(),
@@ -245,7 +317,18 @@ impl Http {
             cfg,
             cache,
             hosts: Mutex::new(BTreeMap::new()),
+            progress: Progress::hidden(),
         })
+    }
+
+    /// Draws waits and look-ups on `progress` from now on.
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     pub fn config(&self) -> &HttpConfig {
@@ -262,6 +345,7 @@ impl Http {
             .entry(key.to_string())
             .or_insert_with(|| {
                 Arc::new(Host {
+                    name: key.to_string(),
                     slots: Semaphore::new(self.cfg.per_host_concurrency.max(1)),
                     budget: Mutex::new(Budget {
                         limit: self.cfg.default_limit.max(1),
@@ -269,6 +353,8 @@ impl Http {
                         reset_at: Instant::now() + self.cfg.default_window,
                         window: self.cfg.default_window,
                         in_flight: 0,
+                        announced: false,
+                        server_asked: false,
                     }),
                     stats: Mutex::new(HostStats::default()),
                 })
@@ -293,6 +379,11 @@ impl Http {
     /// GET `url`, from the cache when fresh. Returns 2xx, 400, 404 and 410 answers (platforms say
     /// "no such account" with those); everything else is a [`FetchError`] after bounded retries.
     pub async fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        self.get_with(url, &Options::default()).await
+    }
+
+    /// [`Http::get`] with extra headers, without the disk cache, or as an optional request.
+    pub async fn get_with(&self, url: &str, opts: &Options) -> Result<Fetched, FetchError> {
         let parsed = Url::parse(url).map_err(|_| FetchError {
             host: url.to_string(),
             kind: FailKind::BadUrl(url.to_string()),
@@ -302,16 +393,18 @@ impl Http {
         if !allowed_url(&parsed) {
             return Err(FetchError {
                 host: key,
-                kind: FailKind::BadUrl(url.to_string()),
+                kind: FailKind::BadUrl(origin_of(&parsed)),
                 attempts: 0,
             });
         }
         let host = self.host(&key);
-        if let Some(entry) = self.cache.as_ref().and_then(|c| c.get(url)) {
+        let cache = self.cache.as_ref().filter(|_| !opts.no_store);
+        if let Some(entry) = cache.and_then(|c| c.get(url)) {
             bump(&host, |s| s.cached += 1);
             return Ok(Fetched {
                 url: entry.url,
                 status: entry.status,
+                content_type: entry.content_type,
                 body: entry.body,
                 fetched_at: entry.fetched_at,
                 from_cache: true,
@@ -335,11 +428,22 @@ impl Http {
                 let Ok(_slot) = host.slots.acquire().await else {
                     return Err(fail(FailKind::Connect("client shut down".into()), attempt));
                 };
-                if let Err(wait) = self.spend(&host).await {
-                    return Err(fail(FailKind::WaitTooLong(wait.as_secs()), attempt));
+                match self.spend(&host, opts.optional).await {
+                    Ok(()) => {}
+                    Err(Spend::TooLong(wait)) => {
+                        return Err(fail(FailKind::WaitTooLong(wait.as_secs()), attempt))
+                    }
+                    Err(Spend::Skipped) => {
+                        bump(&host, |s| s.skipped += 1);
+                        return Err(FetchError {
+                            host: key.clone(),
+                            kind: FailKind::OverBudget,
+                            attempts: 0,
+                        });
+                    }
                 }
                 bump(&host, |s| s.requests += 1);
-                let outcome = self.attempt(&parsed).await;
+                let outcome = self.attempt(&parsed, &opts.headers).await;
                 match &outcome {
                     Attempt::Answer {
                         headers, status, ..
@@ -350,21 +454,26 @@ impl Http {
             };
             let fetched_at = Timestamp::now();
             let retry_after = match outcome {
-                Attempt::Answer { status, body, .. }
-                    if (200..300).contains(&status) || matches!(status, 400 | 404 | 410) =>
-                {
+                Attempt::Answer {
+                    status,
+                    body,
+                    headers,
+                } if (200..300).contains(&status) || matches!(status, 400 | 404 | 410) => {
                     let fetched = Fetched {
                         url: url.to_string(),
                         status,
+                        content_type: header(&headers, &[CONTENT_TYPE.as_str()])
+                            .map(str::to_string),
                         body,
                         fetched_at,
                         from_cache: false,
                     };
-                    if let Some(cache) = &self.cache {
+                    if let Some(cache) = cache {
                         cache.put(&Entry {
                             url: fetched.url.clone(),
                             fetched_at,
                             status,
+                            content_type: fetched.content_type.clone(),
                             body: fetched.body.clone(),
                         });
                     }
@@ -408,40 +517,62 @@ impl Http {
     }
 
     /// Takes one request from the host's budget, waiting for the window to reset if it is spent.
-    async fn spend(&self, host: &Host) -> Result<(), Duration> {
+    /// An optional request leaves a tenth of the window's budget untouched and waits at most
+    /// `optional_wait`.
+    async fn spend(&self, host: &Host, optional: bool) -> Result<(), Spend> {
         let mut waited = false;
         loop {
-            let wait = {
+            let (wait, cause) = {
                 let mut b = host.budget.lock().unwrap_or_else(|p| p.into_inner());
                 let now = Instant::now();
                 if now >= b.reset_at {
                     // Requests still in flight may yet land in the new window.
                     b.remaining = b.limit.saturating_sub(b.in_flight);
                     b.reset_at = now + b.window;
+                    b.server_asked = false;
                 }
-                if b.remaining > 0 {
+                let reserve = if optional { b.limit / 10 } else { 0 };
+                if b.remaining > reserve {
                     b.remaining -= 1;
                     b.in_flight += 1;
+                    if waited {
+                        self.progress.resume();
+                    }
                     return Ok(());
                 }
-                b.reset_at - now
+                let cause = if b.server_asked {
+                    WaitCause::ServerAsked
+                } else {
+                    WaitCause::Budget {
+                        limit: b.limit,
+                        window: b.window,
+                        announced: b.announced,
+                    }
+                };
+                (b.reset_at - now, cause)
             };
+            if optional && wait > self.cfg.optional_wait {
+                return Err(Spend::Skipped);
+            }
             if wait > self.cfg.max_wait {
-                return Err(wait);
+                return Err(Spend::TooLong(wait));
             }
             if !waited {
                 bump(host, |s| s.rate_waits += 1);
                 waited = true;
             }
+            self.progress
+                .waiting(wait_message(&host.name, wait, &cause));
             tokio::time::sleep(wait).await;
         }
     }
 
-    async fn attempt(&self, url: &Url) -> Attempt {
+    async fn attempt(&self, url: &Url, headers: &HeaderMap) -> Attempt {
         let work = async {
-            let mut resp = match self.client.get(url.clone()).send().await {
+            let request = self.client.get(url.clone()).headers(headers.clone());
+            let mut resp = match request.send().await {
                 Ok(r) => r,
-                Err(e) => return Attempt::Failed(classify(&e)),
+                Err(e) => return Attempt::Failed(classify(e)),
             };
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
@@ -461,7 +592,7 @@ impl Http {
                         body.extend_from_slice(&chunk);
                     }
                     Ok(None) => break,
-                    Err(e) => return Attempt::Failed(classify(&e)),
+                    Err(e) => return Attempt::Failed(classify(e)),
                 }
             }
             Attempt::Answer {
@@ -482,12 +613,20 @@ fn bump(host: &Host, f: impl FnOnce(&mut HostStats)) {
     f(&mut host.stats.lock().unwrap_or_else(|p| p.into_inner()));
 }
 
-fn classify(e: &reqwest::Error) -> FailKind {
+/// Why [`Http::spend`] sent nothing.
+enum Spend {
+    TooLong(Duration),
+    Skipped,
+}
+
+fn classify(e: reqwest::Error) -> FailKind {
     if e.is_timeout() {
         return FailKind::Timeout;
     }
+    // The URL may hold what was looked up (an e-mail address, a hash prefix): never in a message.
+    let e = e.without_url();
     let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());
@@ -584,6 +723,7 @@ fn observe(host: &Host, headers: Option<&HeaderMap>, status: u16) {
     let now = Instant::now();
     if let Some(l) = limit {
         b.limit = l.max(1);
+        b.announced = true;
     }
     if let Some(r) = remaining {
         // The other requests in flight may have reached the server after this answer was
@@ -604,5 +744,6 @@ fn observe(host: &Host, headers: Option<&HeaderMap>, status: u16) {
             .max(reset.unwrap_or(Duration::ZERO));
         b.remaining = 0;
         b.reset_at = now + wait;
+        b.server_asked = true;
     }
 }

@@ -8,7 +8,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::bluesky::Meta;
-use super::http::{host_key, FetchError, Http};
+use super::http::{host_key, FetchError, Fetched, Http, Options};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -72,6 +72,7 @@ pub struct Mastodon {
     http: Arc<Http>,
     base: Url,
     host: String,
+    opts: Options,
 }
 
 impl Mastodon {
@@ -79,11 +80,28 @@ impl Mastodon {
         let base = Url::parse(base.trim_end_matches('/'))
             .map_err(|_| FetchError::malformed(base, "the Mastodon API base is not a URL"))?;
         let host = host_key(&base);
-        Ok(Mastodon { http, base, host })
+        Ok(Mastodon {
+            http,
+            base,
+            host,
+            opts: Options::default(),
+        })
+    }
+
+    /// The same client for nice-to-have look-ups (look-alike probes, searches by handle): they
+    /// give way to the essential ones when the host's request budget runs low.
+    pub fn optional(&self) -> Self {
+        let mut c = self.clone();
+        c.opts.optional = true;
+        c
     }
 
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    async fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        self.http.get_with(url, &self.opts).await
     }
 
     fn endpoint(&self, path: &str, params: &[(&str, &str)]) -> String {
@@ -103,7 +121,6 @@ impl Mastodon {
     /// `None` when the instance says there is no such account.
     pub async fn lookup(&self, acct: &str) -> Result<(Option<Account>, Meta), FetchError> {
         let fetched = self
-            .http
             .get(&self.endpoint("/api/v1/accounts/lookup", &[("acct", acct)]))
             .await?;
         let meta = Meta::from(&fetched);
@@ -127,7 +144,6 @@ impl Mastodon {
 
     pub async fn search(&self, q: &str) -> Result<(Vec<Account>, Meta), FetchError> {
         let fetched = self
-            .http
             .get(&self.endpoint(
                 "/api/v2/search",
                 &[

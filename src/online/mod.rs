@@ -2,8 +2,9 @@
 //! once before the checks run and handed to them in [`crate::engine::Context::online`].
 //!
 //! Nothing here runs unless the user asked for `--online`. Each source is one module (Bluesky,
-//! Mastodon, the published accounts page); [`http`] holds the rules every request follows and
-//! [`cache`] the on-disk cache. [`OnlineEvidence`] holds no network types: it is plain data that
+//! Mastodon, the published accounts page); [`http`] holds the rules every request follows,
+//! [`cache`] the on-disk cache and [`progress`] what stderr shows meanwhile. A [`Session`] is the
+//! network of one audit: the breach look-ups of the vault module go through it too. [`OnlineEvidence`] holds no network types: it is plain data that
 //! serialises into the report, and every observation carries its source URL and fetch time. A
 //! source that fails is recorded as failed (in the observation and in `sources`), never skipped
 //! silently and never turned into a pass.
@@ -13,21 +14,27 @@ pub mod cache;
 pub mod http;
 pub mod mastodon;
 pub mod page;
+pub mod progress;
 
 mod gather;
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::model::results::SourceStatus;
+use crate::model::results::{LookalikeCoverage, SourceStatus};
 use crate::model::{Inventory, Platform};
 
-pub use gather::gather;
+pub use gather::{gather, gather_with};
 pub use http::HttpConfig;
-pub use page::PageLink;
+pub use progress::Progress;
+
+use http::{FailKind, FetchError, Http};
+pub use page::{PageLink, PageMention};
 
 pub const DEFAULT_BLUESKY_API: &str = "https://public.api.bsky.app";
 pub const DEFAULT_PWNED_API: &str = "https://api.pwnedpasswords.com";
@@ -52,6 +59,10 @@ pub struct OnlineConfig {
     pub timeout: Duration,
     /// Search the platforms for accounts that look like the organisation's.
     pub search: bool,
+    /// Look-alike variants probed per Bluesky handle (25 to a request), most likely first.
+    pub bluesky_probes: usize,
+    /// Look-alike variants probed per Mastodon handle (one request each), most likely first.
+    pub mastodon_probes: usize,
     /// Everything else about HTTP (retries, limits, sizes). Its `timeout` is replaced by `timeout`.
     pub http: HttpConfig,
 }
@@ -68,12 +79,25 @@ impl Default for OnlineConfig {
             refresh: false,
             timeout: http.timeout,
             search: true,
+            bluesky_probes: 2 * bluesky::BATCH,
+            mastodon_probes: 12,
             http,
         }
     }
 }
 
 impl OnlineConfig {
+    /// The client these settings describe (its timeout is `timeout`; the cache as configured).
+    pub fn http_client(&self) -> Result<Http, FetchError> {
+        let mut http_cfg = self.http.clone();
+        http_cfg.timeout = self.timeout;
+        let cache = self
+            .cache_dir
+            .clone()
+            .map(|d| cache::Cache::new(d, self.cache_ttl, self.refresh));
+        Http::new(http_cfg, cache)
+    }
+
     pub fn from_env() -> Self {
         let var = |k: &str| {
             std::env::var(k)
@@ -155,7 +179,8 @@ pub struct PageEvidence {
     /// Set when the page could not be read: listings are then unknown, not false.
     pub error: Option<String>,
     pub links: Vec<PageLink>,
-    pub mentions: Vec<String>,
+    /// @handles in the page's text, each with the platform named beside it (if any).
+    pub mentions: Vec<PageMention>,
     /// Account id → whether the page shows it (for every account not closed).
     pub listed: BTreeMap<String, bool>,
     /// Accounts the page shows that the inventory does not have.
@@ -206,6 +231,8 @@ pub struct OnlineEvidence {
     pub candidates: Vec<OnlineCandidate>,
     pub defensive_registrations: Vec<DefensiveName>,
     pub sources: Vec<SourceStatus>,
+    /// Per platform, the look-alike handles probed and left out.
+    pub lookalike_coverage: Vec<LookalikeCoverage>,
 }
 
 impl OnlineEvidence {
@@ -243,6 +270,68 @@ impl OnlineEvidence {
 
 /// Look-alike handles to probe: (inventory account id, platform, handles).
 pub type Lookalikes = [(String, Platform, Vec<String>)];
+
+/// The network of one audit: one runtime and one [`Http`] (so one request budget per host, one
+/// cache, one progress line) for every source: the platforms, the published page, Pwned
+/// Passwords and Have I Been Pwned.
+pub struct Session {
+    runtime: tokio::runtime::Runtime,
+    http: Arc<Http>,
+}
+
+impl Session {
+    pub fn new(cfg: &OnlineConfig, progress: Progress) -> Result<Session, FetchError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| FetchError {
+                host: "client".into(),
+                kind: FailKind::Connect(format!("cannot start the network runtime: {e}")),
+                attempts: 0,
+            })?;
+        let http = Arc::new(cfg.http_client()?.with_progress(progress));
+        Ok(Session { runtime, http })
+    }
+
+    pub fn http(&self) -> &Arc<Http> {
+        &self.http
+    }
+
+    /// Runs `fut` to completion on the session's runtime; from inside another runtime (where
+    /// blocking would panic) on a thread of its own.
+    pub fn block_on<F>(&self, fut: F) -> F::Output
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            std::thread::scope(|s| {
+                s.spawn(|| self.runtime.block_on(fut))
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+        } else {
+            self.runtime.block_on(fut)
+        }
+    }
+
+    /// [`gather_with`] through this session.
+    pub fn gather(
+        &self,
+        inv: &Inventory,
+        cfg: &OnlineConfig,
+        lookalike_handles: &Lookalikes,
+    ) -> OnlineEvidence {
+        self.block_on(gather_with(self.http.clone(), inv, cfg, lookalike_handles))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.http.progress().finish();
+    }
+}
 
 /// [`gather`] for the synchronous engine: runs it on its own runtime (on a separate thread when
 /// called from inside a runtime, where blocking would panic).

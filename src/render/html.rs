@@ -342,6 +342,7 @@ struct ImpersonationView {
     rows: Vec<SuspectRow>,
     total: usize,
     more: usize,
+    coverage: Option<String>,
     defensive: Vec<String>,
 }
 
@@ -771,6 +772,7 @@ pub fn build_page(
     });
     let limit = opts.findings_per_control.max(1) * 8;
     let impersonation = ImpersonationView {
+        coverage: super::text::lookalike_coverage(report),
         total: suspects.len(),
         more: suspects.len().saturating_sub(limit),
         rows: suspects

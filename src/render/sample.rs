@@ -444,6 +444,7 @@ pub fn synthetic(accounts: usize, checks: usize) -> Report {
             detail: "1,204 candidates read".into(),
         }],
         defensive_registrations: vec!["WestmerePo1ice".into(), "WestmereP0lice".into()],
+        lookalike_coverage: Vec::new(),
         meta: AuditMeta {
             inventory: "inventory.yaml".into(),
             inventory_sha256: "9f2c4e0b7d1a3c5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6"

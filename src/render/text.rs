@@ -159,6 +159,9 @@ pub fn render(report: &Report, color: bool) -> String {
             );
         }
     }
+    if let Some(line) = lookalike_coverage(report) {
+        let _ = writeln!(o, "\n{line}");
+    }
     let failed: Vec<_> = report.sources.iter().filter(|s| !s.ok).collect();
     if !failed.is_empty() {
         let _ = writeln!(o, "\nSources that failed:");
@@ -167,6 +170,23 @@ pub fn render(report: &Report, color: bool) -> String {
         }
     }
     o
+}
+
+/// One sentence on how many generated look-alike handles an online audit probed and left out.
+pub fn lookalike_coverage(report: &crate::model::results::Report) -> Option<String> {
+    let c = &report.lookalike_coverage;
+    if c.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = c
+        .iter()
+        .map(|p| format!("{} {} of {}", p.platform, p.probed, p.probed + p.not_probed))
+        .collect();
+    let left: usize = c.iter().map(|p| p.not_probed).sum();
+    Some(format!(
+        "Look-alike handles probed live: {}; {left} not probed (the most likely are probed first).",
+        parts.join(", ")
+    ))
 }
 
 /// Terminal escape sequences and bidi controls from the inventory or the network must not

@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 
 use super::matching::{match_accounts, AccountMatch};
-use super::pwned::{check_breaches, BreachSource, BreachStatus};
+use super::pwned::{check_breaches_with, BreachSource, BreachStatus};
 use super::{Vault, VaultFormat};
 use crate::model::{Account, Inventory};
 
@@ -98,8 +98,18 @@ const MAX_SCORED_CHARS: usize = 100;
 
 /// Matches accounts to entries, scores, compares and looks up every matched password.
 pub fn assess(inv: &Inventory, vault: &Vault, breach: BreachSource) -> Credentials {
+    assess_with(inv, vault, breach, None)
+}
+
+/// [`assess`], asking an online corpus through the audit's network `session` when given.
+pub fn assess_with(
+    inv: &Inventory,
+    vault: &Vault,
+    breach: BreachSource,
+    session: Option<&crate::online::Session>,
+) -> Credentials {
     let matches = match_accounts(inv, vault);
-    let breaches = check_breaches(vault, &matches, &breach);
+    let breaches = check_breaches_with(vault, &matches, &breach, session);
 
     // Entries matched to some account, and which accounts use each entry.
     let mut accounts_of_entry: BTreeMap<usize, Vec<&str>> = BTreeMap::new();

@@ -45,11 +45,13 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Code, Diagnostic, Error};
 
-pub use assess::{assess, AccountCredential, Credentials, EntryMatch, MatchedBy, Reuse, Strength};
+pub use assess::{
+    assess, assess_with, AccountCredential, Credentials, EntryMatch, MatchedBy, Reuse, Strength,
+};
 pub use matching::{match_accounts, AccountMatch, VaultMatches};
 pub use pwned::{
-    check_breaches, BreachReport, BreachSource, BreachStatus, PwnedFile, DEFAULT_PWNED_API,
-    PWNED_API_ENV,
+    check_breaches, check_breaches_with, BreachReport, BreachSource, BreachStatus, PwnedFile,
+    DEFAULT_PWNED_API, PWNED_API_ENV,
 };
 
 /// Environment variable holding the KeePass master password (never a command-line option: those

@@ -3,19 +3,22 @@
 //! the published SHA-1 list ordered by hash, binary-searched over a memory map so that a file of
 //! tens of gigabytes is never loaded.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use memmap2::Mmap;
+use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use sha1::{Digest, Sha1};
+use tokio::task::JoinSet;
 use zeroize::Zeroizing;
 
 use super::{bad_vault, Vault, VaultMatches};
 use crate::error::Error;
+use crate::online::http::{FailKind, Http, Options};
+use crate::online::{OnlineConfig, Progress, Session};
 
 pub const DEFAULT_PWNED_API: &str = "https://api.pwnedpasswords.com";
 /// Overrides the online base URL (a mirror, a proxy, a test server on loopback).
@@ -91,11 +94,22 @@ pub struct BreachReport {
 }
 
 /// Looks up the password of every entry matched to an account (only those: the rest of the
-/// vault is none of palisade's business and stays on the machine).
+/// vault is none of palisade's business and stays on the machine). Online, on a network session
+/// of its own; an audit uses [`check_breaches_with`] and its shared session.
 pub fn check_breaches(
     vault: &Vault,
     matches: &VaultMatches,
     source: &BreachSource,
+) -> BreachReport {
+    check_breaches_with(vault, matches, source, None)
+}
+
+/// [`check_breaches`], asking the range API through `session` when given.
+pub fn check_breaches_with(
+    vault: &Vault,
+    matches: &VaultMatches,
+    source: &BreachSource,
+    session: Option<&Session>,
 ) -> BreachReport {
     let mut indices: Vec<usize> = matches
         .by_account
@@ -146,13 +160,39 @@ pub fn check_breaches(
             }
         },
         BreachSource::Online { base_url } => {
-            let mut client = RangeClient::new(base_url);
-            for (i, p) in with_password {
-                let hash = sha1_hex(p);
-                let status = match client.count(&hash) {
-                    Ok(Some(count)) => BreachStatus::Found { count },
-                    Ok(None) => BreachStatus::Clean,
-                    Err(reason) => BreachStatus::Failed { reason },
+            let hashes: Vec<(usize, Zeroizing<[u8; 40]>)> = with_password
+                .into_iter()
+                .map(|(i, p)| (i, sha1_hex(p)))
+                .collect();
+            let prefixes: BTreeSet<String> = hashes.iter().map(|(_, h)| range_prefix(h)).collect();
+            let ranges = match session {
+                Some(s) => fetch_ranges(base_url, prefixes, s),
+                None => {
+                    let cfg = OnlineConfig {
+                        cache_dir: None,
+                        ..OnlineConfig::default()
+                    };
+                    match Session::new(&cfg, Progress::hidden()) {
+                        Ok(s) => fetch_ranges(base_url, prefixes, &s),
+                        Err(e) => prefixes
+                            .into_iter()
+                            .map(|p| (p, Err(format!("cannot start an HTTP client: {e}"))))
+                            .collect(),
+                    }
+                }
+            };
+            for (i, hash) in hashes {
+                let status = match ranges.get(&range_prefix(&hash)) {
+                    Some(Ok(range)) => match range.count(&hash[5..]) {
+                        Some(count) => BreachStatus::Found { count },
+                        None => BreachStatus::Clean,
+                    },
+                    Some(Err(reason)) => BreachStatus::Failed {
+                        reason: reason.clone(),
+                    },
+                    None => BreachStatus::Failed {
+                        reason: "internal: range answer missing".into(),
+                    },
                 };
                 per_entry.insert(i, status);
             }
@@ -274,87 +314,109 @@ fn cmp_upper(a: &[u8], b: &[u8; 40]) -> std::cmp::Ordering {
     a.iter().map(u8::to_ascii_uppercase).cmp(b.iter().copied())
 }
 
-/// The range API, one request per distinct five-character prefix.
-struct RangeClient {
-    base_url: String,
-    client: Result<reqwest::blocking::Client, String>,
-    cache: BTreeMap<String, Result<String, String>>,
+/// The first five hex characters of a hash: all that the range API is told.
+fn range_prefix(hash: &[u8; 40]) -> String {
+    // ASCII hex by construction.
+    String::from_utf8_lossy(&hash[..5]).into_owned()
 }
 
-impl RangeClient {
-    fn new(base_url: &str) -> RangeClient {
-        let client = reqwest::blocking::Client::builder()
-            .user_agent(concat!("palisade/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| format!("cannot start an HTTP client: {e}"));
-        RangeClient {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            client,
-            cache: BTreeMap::new(),
+/// One range answer: `SUFFIX:COUNT` lines, padding (count 0) included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Range(Vec<([u8; 35], u64)>);
+
+impl Range {
+    /// Only the API's own answer is one: every line `35 hex:count`, and at least one line (with
+    /// padding on there are hundreds). A web page or an empty body would otherwise read as
+    /// "in no breach".
+    fn parse(body: &str) -> Option<Range> {
+        let mut out = Vec::new();
+        for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (suffix, count) = line.split_once(':')?;
+            if suffix.len() != 35 || !suffix.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            let count: u64 = count.trim().parse().ok()?;
+            let mut s = [0u8; 35];
+            for (d, b) in s.iter_mut().zip(suffix.bytes()) {
+                *d = b.to_ascii_uppercase();
+            }
+            out.push((s, count));
         }
+        (!out.is_empty()).then_some(Range(out))
     }
 
-    /// `Ok(Some(count))` when the hash is in the corpus with a non-zero count.
-    fn count(&mut self, hash: &[u8; 40]) -> Result<Option<u64>, String> {
-        // Both halves are ASCII hex by construction.
-        let prefix = String::from_utf8_lossy(&hash[..5]).into_owned();
-        let suffix = &hash[5..];
-        if !self.cache.contains_key(&prefix) {
-            let answer = self.fetch(&prefix);
-            self.cache.insert(prefix.clone(), answer);
+    /// The breach count of `suffix` (upper-case hex), when it is there with a count above 0
+    /// (padding lines have 0).
+    fn count(&self, suffix: &[u8]) -> Option<u64> {
+        self.0
+            .iter()
+            .find(|(s, _)| s[..] == *suffix)
+            .map(|(_, c)| *c)
+            .filter(|c| *c > 0)
+    }
+}
+
+/// The range API through the audit's client, one request per distinct prefix, in parallel:
+/// `Add-Padding: true`, never cached on disk (the prefixes are a fingerprint of the passwords),
+/// the same budget, retries, size cap, redirect rule and User-Agent as every other request.
+fn fetch_ranges(
+    base_url: &str,
+    prefixes: BTreeSet<String>,
+    session: &Session,
+) -> BTreeMap<String, Result<Range, String>> {
+    let base = base_url.trim_end_matches('/').to_string();
+    let mut opts = Options {
+        no_store: true,
+        ..Options::default()
+    };
+    opts.headers
+        .insert("add-padding", HeaderValue::from_static("true"));
+    let http = session.http().clone();
+    session.block_on(async move {
+        let mut set = JoinSet::new();
+        for prefix in prefixes {
+            let (http, base, opts) = (http.clone(), base.clone(), opts.clone());
+            http.progress().plan(1);
+            set.spawn(async move {
+                let answer = fetch_range(&http, &base, &opts, &prefix).await;
+                http.progress().done(1);
+                (prefix, answer)
+            });
         }
-        let body = match self.cache.get(&prefix) {
-            Some(Ok(body)) => body,
-            Some(Err(e)) => return Err(e.clone()),
-            None => return Err("internal: range answer missing".into()),
-        };
-        for line in body.lines() {
-            let Some((s, c)) = line.trim().split_once(':') else {
-                continue;
-            };
-            if s.len() == 35
-                && s.bytes()
-                    .map(|b| b.to_ascii_uppercase())
-                    .eq(suffix.iter().copied())
-            {
-                // Padding lines carry a count of 0: they are not breaches.
-                let count: u64 = c.trim().parse().unwrap_or(0);
-                return Ok((count > 0).then_some(count));
+        let mut out = BTreeMap::new();
+        while let Some(joined) = set.join_next().await {
+            if let Ok((prefix, answer)) = joined {
+                out.insert(prefix, answer);
             }
         }
-        Ok(None)
-    }
+        out
+    })
+}
 
-    fn fetch(&self, prefix: &str) -> Result<String, String> {
-        let client = self.client.as_ref().map_err(Clone::clone)?;
-        let url = format!("{}/range/{prefix}", self.base_url);
-        let resp = client
-            .get(&url)
-            .header("Add-Padding", "true")
-            .send()
-            .map_err(|e| {
-                format!(
-                    "Pwned Passwords could not be reached at {}: {}",
-                    self.base_url,
-                    e.without_url()
-                )
-            })?;
-        let status = resp.status();
-        if !status.is_success() {
-            return Err(format!(
-                "Pwned Passwords at {} answered HTTP {status}",
-                self.base_url
-            ));
-        }
-        resp.text().map_err(|e| {
-            format!(
-                "Pwned Passwords answer could not be read: {}",
-                e.without_url()
-            )
-        })
+async fn fetch_range(
+    http: &Http,
+    base: &str,
+    opts: &Options,
+    prefix: &str,
+) -> Result<Range, String> {
+    let fetched = http
+        .get_with(&format!("{base}/range/{prefix}"), opts)
+        .await
+        .map_err(|e| match e.kind {
+            FailKind::Connect(_) | FailKind::Timeout => {
+                format!("Pwned Passwords could not be reached at {base}: {e}")
+            }
+            _ => format!("Pwned Passwords at {base} gave no usable answer: {e}"),
+        })?;
+    if fetched.status != 200 {
+        return Err(format!(
+            "Pwned Passwords at {base} answered HTTP {}",
+            fetched.status
+        ));
     }
+    Range::parse(&fetched.body).ok_or_else(|| {
+        format!("Pwned Passwords at {base} sent something that is not a range answer")
+    })
 }
 
 #[cfg(test)]
@@ -368,6 +430,27 @@ mod tests {
         line.extend_from_slice(b":12\r");
         assert_eq!(parse_line(&line), Some((&h[..], 12)));
         assert_eq!(parse_line(b"hello"), None);
+    }
+
+    #[test]
+    fn only_the_range_api_s_own_answer_is_read() {
+        let ok = Range::parse(
+            "0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n00D4F6E8FA6EECAD2A3AA415EEC418D38EC:0\r\n",
+        )
+        .expect("a range answer");
+        assert_eq!(ok.count(b"0018A45C4D1DEF81644B54AB7F969B88D65"), Some(1));
+        assert_eq!(
+            ok.count(b"00D4F6E8FA6EECAD2A3AA415EEC418D38EC"),
+            None,
+            "padding"
+        );
+        for not_range in [
+            "",
+            "<html><body>Sign in to the proxy</body></html>",
+            "{\"error\":1}",
+        ] {
+            assert_eq!(Range::parse(not_range), None, "{not_range:?}");
+        }
     }
 
     #[test]
