@@ -150,6 +150,11 @@ pub struct CheckResult {
     pub change: Option<Change>,
 }
 
+/// The evidence key a check sets (to `true`) on a `skipped` result when it could not look (no
+/// vault, no candidate list, offline) rather than because the control does not apply. Reports
+/// show such results as "not assessed", never as a pass.
+pub const NOT_ASSESSED: &str = "not_assessed";
+
 /// A result's evidence: a JSON value kept as its compact text, or nothing for `{}`.
 ///
 /// Why not a `serde_json::Value`: a large audit keeps a result per (check, account) pair, and a
