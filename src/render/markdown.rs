@@ -61,7 +61,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
     if let Some(w) = fix_first.first() {
         let _ = write!(
             out,
-            " Most serious open problem: **{}** {} {} ({}).",
+            " Most serious open problem: **{}** {} {}, {}.",
             w.severity.as_str(),
             md(w.check_id),
             md(w.title),
