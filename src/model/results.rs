@@ -185,6 +185,18 @@ impl Evidence {
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }
+
+    /// Whether the check marked its result as not assessed ([`NOT_ASSESSED`]). Cheap for the
+    /// common case: the text is parsed only when it mentions the key.
+    pub fn says_not_assessed(&self) -> bool {
+        self.0.as_deref().is_some_and(|t| {
+            t.contains(NOT_ASSESSED)
+                && serde_json::from_str::<serde_json::Value>(t)
+                    .ok()
+                    .and_then(|v| v.get(NOT_ASSESSED).and_then(serde_json::Value::as_bool))
+                    == Some(true)
+        })
+    }
 }
 
 impl From<serde_json::Value> for Evidence {

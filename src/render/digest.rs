@@ -143,9 +143,7 @@ pub fn band(score: Option<f64>) -> Standing {
 
 /// Whether `r` is a skip because its check could not look (see the module documentation).
 pub fn is_not_assessed(r: &CheckResult) -> bool {
-    r.status == Status::Skipped
-        && !r.evidence.is_empty()
-        && r.evidence.to_value().get(NOT_ASSESSED) == Some(&serde_json::Value::Bool(true))
+    r.status == Status::Skipped && r.evidence.says_not_assessed()
 }
 
 /// One control that could not be assessed on some or all of its accounts, for one reason.
