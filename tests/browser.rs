@@ -7,8 +7,8 @@
 //!   axe-core finds no violation at all (WCAG 2.0-2.2 A/AA and best practice);
 //! - in print layout (the print stylesheet at the A4 text width): no split words and every table
 //!   fits the page;
-//! - printed to PDF: page 1 is the executive summary, a 12-account inventory prints in at most
-//!   [`MAX_PAGES`] pages, and `--print-detail` adds the appendix;
+//! - printed to PDF: page 1 is the executive summary, pages are numbered, a 12-account inventory
+//!   prints in at most [`MAX_PAGES`] pages, and `--print-detail` adds the appendix;
 //! - the screenshot of the README's first command's report (`docs/report.png`, refreshed with
 //!   `PALISADE_UPDATE_DOCS=1`).
 //!
@@ -655,6 +655,10 @@ fn twelve_accounts_print_on_few_a4_pages_summary_first() {
         assert!(
             !first.contains("Scores by area and account\n"),
             "page 1 runs on past the summary:\n{first}"
+        );
+        assert!(
+            first.contains(&format!("Page 1 of {n}")),
+            "pages are not numbered \"Page 1 of {n}\":\n{first}"
         );
         let second = page_text(&tools.pdftotext, &pdf, 2);
         assert!(
