@@ -168,8 +168,10 @@ struct TopItem {
     severity: &'static str,
     severity_label: &'static str,
     accounts: usize,
-    /// "on 3 accounts", "on 2 accounts (1 failed, 1 not verified)", "organisation-wide".
+    /// "3 accounts".
     accounts_words: String,
+    /// "on 3 accounts", "on 2 accounts (1 failed, 1 not verified)", "organisation-wide".
+    scope: String,
 }
 
 #[derive(Serialize)]
@@ -663,7 +665,8 @@ fn top_item(f: &FixItem<'_>) -> TopItem {
         severity: f.severity.as_str(),
         severity_label: severity_label(f.severity),
         accounts: f.accounts,
-        accounts_words: f.scope_words(),
+        accounts_words: plural(f.accounts, "account", "accounts"),
+        scope: f.scope_words(),
     }
 }
 
