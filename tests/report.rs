@@ -680,3 +680,14 @@ fn print_detail_marks_the_appendix_for_print() {
     // The stylesheet hides the appendix in print unless it carries the class.
     assert!(plain.contains(".appendix:not(.print-detail) { display: none; }"));
 }
+
+#[test]
+fn an_empty_audit_renders_and_claims_nothing() {
+    let r = render::sample::synthetic(0, 0);
+    let html = render::html::render(&r, &RenderOptions::default()).unwrap();
+    assert!(html.contains("Nothing was assessed"), "{html}");
+    assert!(!html.contains("Nothing needs fixing"));
+    assert!(!html.contains("Most serious open problem"));
+    let text = render::text::render(&r, false);
+    assert!(text.contains("Standing: not scored."), "{text}");
+}

@@ -122,6 +122,8 @@ struct SummaryView {
     waived: usize,
     not_assessed: usize,
     not_applicable: usize,
+    /// No result passed, failed, errored or was waived: nothing can be claimed either way.
+    assessed_nothing: bool,
     top: Vec<TopItem>,
     /// Controls needing action beyond the top five.
     top_more: usize,
@@ -1333,6 +1335,7 @@ fn build_summary(
         waived: s.waived,
         not_assessed,
         not_applicable,
+        assessed_nothing: s.pass + s.fail + s.error + s.waived == 0,
         top_more: fix_first.len().saturating_sub(TOP),
         top,
         regressions: report
