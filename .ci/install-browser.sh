@@ -1,13 +1,20 @@
 #!/bin/sh
-# Installs what tests/browser.rs needs: headless Chromium and axe-core (accessibility rules).
-# Without them the browser test prints why it skipped and passes, so a bare `cargo test` works.
+# Installs what tests/browser.rs needs: headless Chromium (Debian's), pdftotext (poppler-utils,
+# to read the printed PDF) and axe-core (accessibility rules, from npm, at an exact version so
+# that a new rule release cannot change the result of an old commit). Without them the browser
+# test fails and names what is missing. Run as root.
 set -eu
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+AXE_CORE_VERSION=4.14.1
+need=""
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
+command -v npm >/dev/null 2>&1 || need="$need nodejs npm"
+if [ -n "$need" ]; then
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need fonts-dejavu-core
 fi
-if ! command -v node >/dev/null 2>&1; then
-    apt-get install -y --no-install-recommends nodejs npm
+if [ "$(node -p "try { require('./node_modules/axe-core/package.json').version } catch (e) { '' }")" != "$AXE_CORE_VERSION" ]; then
+    npm install --no-save --no-audit --no-fund "axe-core@$AXE_CORE_VERSION"
 fi
-npm install --no-save --no-audit --no-fund axe-core

@@ -474,3 +474,39 @@ fn vault_passwords_never_reach_any_output() {
         );
     }
 }
+
+#[test]
+fn report_and_audit_say_wrote_alike() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path().to_str().expect("utf8");
+    let (code, out, _) = stdout_of(&[
+        "audit",
+        EXAMPLE,
+        "--as-of",
+        "2026-10-01",
+        "--format",
+        "json",
+        "--out",
+        d,
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("\nWrote results.json to "), "{out}");
+    let results = dir.path().join("results.json");
+    let html = dir.path().join("r.html");
+    let (code, _, err) = stdout_of(&[
+        "report",
+        results.to_str().expect("utf8"),
+        "-o",
+        html.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("Wrote "), "{err}");
+    // Piped (not a terminal), the page goes to standard output as asked.
+    let (code, out, _) = stdout_of(&["report", results.to_str().expect("utf8")]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &out[..out.len().min(200)]
+    );
+}

@@ -58,6 +58,7 @@ fn html_has_every_section_and_escapes_hostile_values() {
         "waivers",
         "impersonation",
         "method",
+        "detail",
     ] {
         assert!(
             html.contains(&format!("<section id=\"{id}\"")),
@@ -81,7 +82,10 @@ fn html_has_every_section_and_escapes_hostile_values() {
     assert!(html.contains("Got worse since the last audit"));
     assert!(html.contains("1 accepted risk (waiver) has expired"));
     assert!(html.contains("WestmerePo1ice"));
-    assert!(html.contains("5b1f0c0e9a7d4c2b8e6f1a3d5c7b9e0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4"));
+    // The SHA-256 in groups of eight, which may break between groups only.
+    assert!(html
+        .replace("</span><wbr><span class=\"nw\">", "")
+        .contains("5b1f0c0e9a7d4c2b8e6f1a3d5c7b9e0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4"));
     assert!(html.contains("Manual (attestation)"));
     // Charts have text alternatives.
     assert!(html.contains("role=\"img\" aria-labelledby=\"gauge-t gauge-d\""));
@@ -155,8 +159,13 @@ fn large_reports_stay_bounded() {
     let opts = RenderOptions::default();
     let html = render::html::render(&report, &opts).unwrap();
     // Findings are capped per control; every account is listed once in the paged list.
-    let finding_rows = html.matches("<td class=\"st-fail\">").count()
-        + html.matches("<td class=\"st-error\">").count();
+    let finding_rows = html
+        .matches("data-label=\"Status\" class=\"st-fail\"")
+        .count()
+        + html
+            .matches("data-label=\"Status\" class=\"st-error\"")
+            .count();
+    assert!(finding_rows > 0, "the appendix lists findings");
     assert!(
         finding_rows <= 27 * opts.findings_per_control,
         "{finding_rows} finding rows"
@@ -414,6 +423,7 @@ fn report_command_writes_files_and_stdout() {
         templates: None,
         redact: true,
         baseline: Some(data("baseline.json")),
+        print_detail: false,
     };
     assert_eq!(cli::report::run(&args, &ui).unwrap(), Exit::Clean);
     let html = std::fs::read_to_string(&file).unwrap();
@@ -484,8 +494,201 @@ fn html_renderer_is_reusable_and_deterministic() {
 #[test]
 fn ten_thousand_accounts_render_to_a_usable_file() {
     let report = render::sample::synthetic(10_000, 27);
+    let started = std::time::Instant::now();
     let html = render::html::render(&report, &RenderOptions::default()).unwrap();
-    println!("10,000 accounts × 27 checks: {} bytes of HTML", html.len());
+    println!(
+        "10,000 accounts × 27 checks: {} bytes of HTML in {:?}",
+        html.len(),
+        started.elapsed()
+    );
     assert!(html.len() < 8_000_000, "{} bytes", html.len());
     assert!(html.contains("2000 of 10000 accounts are listed"));
+}
+
+/// The fixture as an offline audit without a vault or candidates would leave it: AUTH-07 and
+/// IMP-01 could not look.
+fn unassessed_fixture() -> Report {
+    use palisade::model::results::{CheckResult, NOT_ASSESSED};
+    let mut r = fixture();
+    let mut info = r.checks.iter().find(|c| c.id == "MAIL-01").unwrap().clone();
+    info.id = "AUTH-07".into();
+    info.title = "Vault password is strong".into();
+    info.family = "credentials".into();
+    r.checks.push(info);
+    let accounts: Vec<String> = r.accounts.iter().map(|a| a.id.clone()).collect();
+    r.results.retain(|x| x.check_id != "IMP-01");
+    for (check, why) in [
+        ("AUTH-07", "no vault given (--vault)"),
+        (
+            "IMP-01",
+            "no candidate list given (--candidates or --online)",
+        ),
+    ] {
+        for a in &accounts {
+            r.results.push(CheckResult {
+                check_id: check.into(),
+                account_id: a.clone(),
+                status: Status::Skipped,
+                severity: palisade::model::Severity::High,
+                message: why.into(),
+                evidence: serde_json::json!({ NOT_ASSESSED: true }).into(),
+                waiver: None,
+                change: None,
+                remediation: None,
+            });
+        }
+    }
+    r.impersonation.clear();
+    r
+}
+
+/// The section of `html` with this id, up to the next section.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = html[start + 1..]
+        .find("<section ")
+        .map_or(html.len(), |e| start + 1 + e);
+    &html[start..end]
+}
+
+#[test]
+fn what_was_not_assessed_is_never_shown_as_passed() {
+    let r = unassessed_fixture();
+    let html = render::html::render(&r, &RenderOptions::default()).unwrap();
+    let findings = section(&html, "findings");
+    let na = &findings[findings
+        .find("Not assessed, and why")
+        .expect("a not-assessed list")..];
+    assert!(
+        na.contains("AUTH-07") && na.contains("<code>--vault</code>"),
+        "{na}"
+    );
+    // Nowhere else in the findings: not under "nothing to fix", nor "applied to no account".
+    let table_end = na.find("</table>").expect("the table ends");
+    let elsewhere = findings.replace(&na[..table_end], "");
+    assert!(
+        !elsewhere.contains("AUTH-07") && !elsewhere.contains("IMP-01"),
+        "an unassessed control is listed as passed or not applicable: {elsewhere}"
+    );
+    assert!(section(&html, "summary").contains("were not assessed"));
+    // With no candidate list, the impersonation section says that nobody looked.
+    let imp = section(&html, "impersonation");
+    assert!(
+        imp.contains("No search for impersonating accounts was made"),
+        "{imp}"
+    );
+    assert!(!imp.contains("were found"), "{imp}");
+    // Markdown and text say the same.
+    let md = render::markdown::render(&r, &RenderOptions::default());
+    let text = render::text::render(&r, false);
+    for out in [&md, &text] {
+        assert!(
+            out.contains("Not assessed") && out.contains("AUTH-07"),
+            "{out}"
+        );
+        assert!(out.contains("no vault given"), "{out}");
+    }
+}
+
+#[test]
+fn every_format_ranks_what_to_fix_first_the_same_way() {
+    let r = fixture();
+    let html = render::html::render(&r, &RenderOptions::default()).unwrap();
+    let md = render::markdown::render(&r, &RenderOptions::default());
+    let text = render::text::render(&r, false);
+    let ids = ["AUTH-01", "LEAV-01", "IMP-01", "MAIL-01", "AUTH-03"];
+    let order = |s: &str| -> Vec<usize> {
+        ids.iter()
+            .map(|id| s.find(id).unwrap_or_else(|| panic!("{id} missing in {s}")))
+            .collect()
+    };
+    let top = |s: &str, from: &str, to: &str| -> String {
+        let a = s.find(from).unwrap_or_else(|| panic!("{from} missing"));
+        // The list ends at `to`, after the heading and the blank line that follows it.
+        let body = a + from.len() + 2;
+        let b = body + s[body..].find(to).unwrap_or(s.len() - body);
+        s[a..b].to_string()
+    };
+    // Critical (AUTH-01 on 2 accounts, then LEAV-01 on 1), high (IMP-01 and MAIL-01, 1 each,
+    // by id), then medium (AUTH-03 failed before ACC-06 not verified): a high finding is never
+    // below a medium one.
+    for list in [
+        top(&html, "The five things to fix first", "</ol>"),
+        top(&md, "### Fix first", "\n\n"),
+        top(&text, "Fix first:", "\n\n"),
+    ] {
+        let at = order(&list);
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "order {at:?} in {list}");
+    }
+}
+
+#[test]
+fn the_score_never_reads_fair_while_a_critical_finding_is_open() {
+    let mut r = fixture();
+    r.summary.score = Some(78.5);
+    let html = render::html::render(&r, &RenderOptions::default()).unwrap();
+    let summary = section(&html, "summary");
+    let headline = &summary[summary.find("class=\"headline\"").unwrap()..];
+    let headline = &headline[..headline.find("</p>").unwrap()];
+    assert!(!headline.contains("fair"), "{headline}");
+    assert!(headline.contains("critical problem is open"), "{headline}");
+    assert!(summary.contains("Most serious open problem"), "{summary}");
+    assert!(summary.contains("href=\"#control-AUTH-01\""), "{summary}");
+    let md = render::markdown::render(&r, &RenderOptions::default());
+    assert!(
+        md.contains("Most serious open problem: **critical** AUTH-01"),
+        "{md}"
+    );
+}
+
+#[test]
+fn impersonation_names_the_official_handle_and_code_is_code() {
+    let mut r = fixture();
+    r.checks[0].remediation = "Record the method in `security.two_factor`.".into();
+    let html = render::html::render(&r, &RenderOptions::default()).unwrap();
+    let imp = section(&html, "impersonation");
+    assert!(
+        imp.contains("<span class=\"handle\">WestmerePolice</span>"),
+        "{imp}"
+    );
+    assert!(
+        !imp.contains("wm-x-main"),
+        "the internal id is shown: {imp}"
+    );
+    let findings = section(&html, "findings");
+    assert!(
+        findings.contains("<code>security.two_factor</code>"),
+        "{findings}"
+    );
+    assert!(!html.contains("&#x60;"), "a literal backtick is shown");
+}
+
+#[test]
+fn print_detail_marks_the_appendix_for_print() {
+    let plain = render::html::render(&fixture(), &RenderOptions::default()).unwrap();
+    let detail = render::html::render(
+        &fixture(),
+        &RenderOptions {
+            print_detail: true,
+            ..RenderOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(plain.contains("class=\"section appendix\""));
+    assert!(detail.contains("class=\"section appendix print-detail\""));
+    // The stylesheet hides the appendix in print unless it carries the class.
+    assert!(plain.contains(".appendix:not(.print-detail) { display: none; }"));
+}
+
+#[test]
+fn an_empty_audit_renders_and_claims_nothing() {
+    let r = render::sample::synthetic(0, 0);
+    let html = render::html::render(&r, &RenderOptions::default()).unwrap();
+    assert!(html.contains("Nothing was assessed"), "{html}");
+    assert!(!html.contains("Nothing needs fixing"));
+    assert!(!html.contains("Most serious open problem"));
+    let text = render::text::render(&r, false);
+    assert!(text.contains("Standing: not scored."), "{text}");
 }

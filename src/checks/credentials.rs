@@ -18,7 +18,7 @@ fn facts<'c>(ctx: &'c Context, account: &Account) -> Result<&'c AccountCredentia
         return Err(Outcome::skip("the account is closed"));
     }
     let Some(creds): Option<&Credentials> = ctx.credentials.as_ref() else {
-        return Err(Outcome::skip("no vault given (--vault)"));
+        return Err(Outcome::not_assessed("no vault given (--vault)"));
     };
     creds
         .per_account
@@ -160,7 +160,7 @@ pub fn vault_password_breach(ctx: &Context, account: &Account) -> Outcome {
         .as_ref()
         .and_then(|c| c.breach_source.clone())
     else {
-        return Outcome::skip(
+        return Outcome::not_assessed(
             "no breach corpus given (--pwned-file, or --online for Pwned Passwords)",
         );
     };
@@ -172,9 +172,9 @@ pub fn vault_password_breach(ctx: &Context, account: &Account) -> Outcome {
         return Outcome::pass("the vault entry has no password to breach").with_evidence(evidence);
     }
     match &cred.breach {
-        BreachStatus::NotChecked { .. } => {
-            Outcome::skip("no breach corpus given (--pwned-file, or --online for Pwned Passwords)")
-        }
+        BreachStatus::NotChecked { .. } => Outcome::not_assessed(
+            "no breach corpus given (--pwned-file, or --online for Pwned Passwords)",
+        ),
         BreachStatus::Clean => Outcome::pass("the password is not in the Pwned Passwords corpus")
             .with_evidence(evidence),
         BreachStatus::Found { count } => {
@@ -196,7 +196,7 @@ pub fn hibp_email_breach(ctx: &Context, account: &Account) -> Outcome {
         return Outcome::skip("the account is closed");
     }
     let Some(hibp) = &ctx.email_breaches else {
-        return Outcome::skip("breached-account look-ups need --online and HIBP_API_KEY");
+        return Outcome::not_assessed("breached-account look-ups need --online and HIBP_API_KEY");
     };
     let sec = &account.security;
     let addresses: Vec<(&str, &str)> = [

@@ -10,7 +10,7 @@ use crate::model::Account;
 /// candidate list or online search was given (nothing was looked at, so nothing can pass).
 pub fn imp_01(ctx: &Context, account: &Account) -> Outcome {
     let Some(all) = &ctx.suspects else {
-        return Outcome::skip("no candidate list given (--candidates or --online)");
+        return Outcome::not_assessed("no candidate list given (--candidates or --online)");
     };
     let mine: Vec<_> = all
         .iter()

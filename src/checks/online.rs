@@ -14,7 +14,7 @@ pub fn online_drift(ctx: &Context, account: &Account) -> Outcome {
         return Outcome::skip("the account is closed");
     }
     let Some(online) = &ctx.online else {
-        return Outcome::skip("offline: run with --online to compare with the platform");
+        return Outcome::not_assessed("offline: run with --online to compare with the platform");
     };
     if !matches!(account.platform, Platform::Bluesky | Platform::Mastodon) {
         return Outcome::skip(format!(
@@ -79,7 +79,9 @@ pub fn online_drift(ctx: &Context, account: &Account) -> Outcome {
 /// BRAND-05 (organisation): every account on the published page is in the inventory.
 pub fn page_unlisted_links(ctx: &Context) -> Outcome {
     let Some(online) = &ctx.online else {
-        return Outcome::skip("offline: run with --online to read the published accounts page");
+        return Outcome::not_assessed(
+            "offline: run with --online to read the published accounts page",
+        );
     };
     let Some(page) = &online.page else {
         return Outcome::skip("the organisation has no official_accounts_page");

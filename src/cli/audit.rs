@@ -86,6 +86,10 @@ pub struct Args {
     /// Directory of the network cache (default ~/.cache/palisade)
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// Print the HTML report's appendix (every account, every result) too; on paper it is left
+    /// out by default
+    #[arg(long)]
+    pub print_detail: bool,
 }
 
 /// Exit 1 when a result that is not waived fails or errors at or above `level`.
@@ -176,6 +180,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     let opts = render::RenderOptions {
         templates: args.templates.clone(),
         redacted: args.redact,
+        print_detail: args.print_detail,
         ..Default::default()
     };
     match &args.out {

@@ -1,6 +1,7 @@
 //! `palisade report RESULTS.json`: re-renders saved results in any output format, optionally
 //! against a baseline and redacted for wider circulation.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::{Exit, Ui};
@@ -29,9 +30,53 @@ pub struct Args {
     /// An earlier results.json to compare with (trend and regressions).
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Print the HTML report's appendix (every account, every result) too; on paper it is left
+    /// out by default
+    #[arg(long)]
+    pub print_detail: bool,
+}
+
+/// Where the output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Destination {
+    File(PathBuf),
+    Dir(PathBuf),
+    Stdout,
+}
+
+/// `-o FILE`, `--out DIR`, or standard output; but an HTML page is never poured into a
+/// terminal, where it is unreadable: it goes to `report.html` instead, and the user is told.
+fn destination(args: &Args, formats: &[Format], stdout_is_terminal: bool) -> Result<Destination> {
+    match (&args.output, &args.out) {
+        (Some(file), None) => {
+            if formats.len() != 1 {
+                return Err(Error::Usage(
+                    "-o writes one format; use --out DIR for several".into(),
+                ));
+            }
+            Ok(if file.as_os_str() == "-" {
+                Destination::Stdout
+            } else {
+                Destination::File(file.clone())
+            })
+        }
+        (None, Some(dir)) => Ok(Destination::Dir(dir.clone())),
+        (None, None) => match formats {
+            [Format::Html] if stdout_is_terminal => {
+                Ok(Destination::File(Format::Html.file_name().into()))
+            }
+            [_] => Ok(Destination::Stdout),
+            _ => Err(Error::Usage("several formats need --out DIR".into())),
+        },
+        (Some(_), Some(_)) => Err(Error::Usage("give -o FILE or --out DIR, not both".into())),
+    }
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
+    let mut formats = args.format.clone();
+    formats.dedup();
+    let dest = destination(args, &formats, std::io::stdout().is_terminal())?;
+
     let mut report = baseline::load_results(&args.results)?;
     if let Some(b) = &args.baseline {
         let old = baseline::load_results(b)?;
@@ -44,52 +89,85 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
     let opts = RenderOptions {
         templates: args.templates.clone(),
         redacted: args.redact,
+        print_detail: args.print_detail,
         ..RenderOptions::default()
     };
-    let mut formats = args.format.clone();
-    formats.dedup();
 
-    match (&args.output, &args.out) {
-        (Some(file), None) => {
-            let [format] = formats.as_slice() else {
-                return Err(Error::Usage(
-                    "-o writes one format; use --out DIR for several".into(),
-                ));
+    match dest {
+        Destination::File(file) => {
+            let bytes = render::render(&report, formats[0], &opts)?;
+            let dir = match file.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
             };
-            let bytes = render::render(&report, *format, &opts)?;
-            if file.as_os_str() == "-" {
-                ui.print(&String::from_utf8_lossy(&bytes));
-            } else {
-                let dir = match file.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                let name = file.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-                    Error::Usage(format!("-o {}: not a file name", file.display()))
-                })?;
-                render::write_atomically(&dir, name, &bytes)?;
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or_else(|| Error::Usage(format!("-o {}: not a file name", file.display())))?;
+            render::write_atomically(&dir, name, &bytes)?;
+            if !ui.quiet {
+                eprintln!("Wrote {}", file.display());
+            }
+        }
+        Destination::Dir(dir) => {
+            for p in render::write_all(&report, &formats, &dir, &opts)? {
                 if !ui.quiet {
-                    eprintln!("wrote {}", file.display());
+                    eprintln!("Wrote {}", p.display());
                 }
             }
         }
-        (None, Some(dir)) => {
-            for p in render::write_all(&report, &formats, dir, &opts)? {
-                if !ui.quiet {
-                    eprintln!("wrote {}", p.display());
-                }
-            }
-        }
-        (None, None) => {
-            let [format] = formats.as_slice() else {
-                return Err(Error::Usage("several formats need --out DIR".into()));
-            };
-            let bytes = render::render(&report, *format, &opts)?;
+        Destination::Stdout => {
+            let bytes = render::render(&report, formats[0], &opts)?;
             ui.print(&String::from_utf8_lossy(&bytes));
-        }
-        (Some(_), Some(_)) => {
-            return Err(Error::Usage("give -o FILE or --out DIR, not both".into()))
         }
     }
     Ok(Exit::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(output: Option<&str>, out: Option<&str>) -> Args {
+        Args {
+            results: "results.json".into(),
+            format: vec![Format::Html],
+            output: output.map(PathBuf::from),
+            out: out.map(PathBuf::from),
+            templates: None,
+            redact: false,
+            baseline: None,
+            print_detail: false,
+        }
+    }
+
+    #[test]
+    fn html_is_never_poured_into_a_terminal() {
+        let html = [Format::Html];
+        assert_eq!(
+            destination(&args(None, None), &html, true).unwrap(),
+            Destination::File("report.html".into())
+        );
+        // Piped or redirected, it is what the user asked for.
+        assert_eq!(
+            destination(&args(None, None), &html, false).unwrap(),
+            Destination::Stdout
+        );
+        // `-o -` is an explicit request.
+        assert_eq!(
+            destination(&args(Some("-"), None), &html, true).unwrap(),
+            Destination::Stdout
+        );
+        // Text and Markdown are fine in a terminal.
+        assert_eq!(
+            destination(&args(None, None), &[Format::Text], true).unwrap(),
+            Destination::Stdout
+        );
+        assert!(destination(
+            &args(Some("a.html"), None),
+            &[Format::Html, Format::Json],
+            true
+        )
+        .is_err());
+    }
 }

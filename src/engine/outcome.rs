@@ -34,6 +34,14 @@ impl Outcome {
     pub fn skip(message: impl Into<String>) -> Self {
         Self::new(Status::Skipped, message)
     }
+    /// Skipped because the check could not look (no vault, no candidate list, offline): the
+    /// reports show it as "not assessed, and why", never as a pass or "nothing to fix". The
+    /// message says what would let the check look.
+    pub fn not_assessed(message: impl Into<String>) -> Self {
+        Self::new(Status::Skipped, message).with_evidence(serde_json::json!({
+            crate::model::results::NOT_ASSESSED: true
+        }))
+    }
     pub fn with_evidence(mut self, evidence: Value) -> Self {
         self.evidence = evidence;
         self

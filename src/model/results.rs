@@ -158,6 +158,11 @@ pub struct CheckResult {
     pub remediation: Option<Box<str>>,
 }
 
+/// The evidence key a check sets (to `true`) on a `skipped` result when it could not look (no
+/// vault, no candidate list, offline) rather than because the control does not apply. Reports
+/// show such results as "not assessed", never as a pass.
+pub const NOT_ASSESSED: &str = "not_assessed";
+
 /// A result's evidence: a JSON value kept as its compact text, or nothing for `{}`.
 ///
 /// Why not a `serde_json::Value`: a large audit keeps a result per (check, account) pair, and a
@@ -187,6 +192,18 @@ impl Evidence {
     /// `{}`: the check had nothing to show.
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
+    }
+
+    /// Whether the check marked its result as not assessed ([`NOT_ASSESSED`]). Cheap for the
+    /// common case: the text is parsed only when it mentions the key.
+    pub fn says_not_assessed(&self) -> bool {
+        self.0.as_deref().is_some_and(|t| {
+            t.contains(NOT_ASSESSED)
+                && serde_json::from_str::<serde_json::Value>(t)
+                    .ok()
+                    .and_then(|v| v.get(NOT_ASSESSED).and_then(serde_json::Value::as_bool))
+                    == Some(true)
+        })
     }
 }
 

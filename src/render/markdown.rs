@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::{reveal_controls, score_text, RenderOptions};
+use super::{digest, reveal_controls, score_text, RenderOptions};
 use crate::model::inventory::Severity;
 use crate::model::results::{Report, Status};
 
@@ -55,8 +55,64 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         s.waived,
         s.pass
     );
+    let fix_first = digest::fix_first(report);
+    let standing = digest::standing(s.score, fix_first.first().map(|f| f.severity));
+    let _ = write!(out, "Standing: {}.", standing.words);
+    if let Some(w) = fix_first.first() {
+        let _ = write!(
+            out,
+            " Most serious open problem: **{}** {} {}, {}.",
+            w.severity.as_str(),
+            md(w.check_id),
+            md(w.title),
+            w.scope_words()
+        );
+    }
+    out.push_str("\n\n");
     if opts.redacted {
         out.push_str("_Names and e-mail addresses are masked._\n\n");
+    }
+    if !fix_first.is_empty() {
+        out.push_str("### Fix first\n\n");
+        for (i, f) in fix_first.iter().take(digest::TOP).enumerate() {
+            let _ = writeln!(
+                out,
+                "{}. **{}** {} {}, {}",
+                i + 1,
+                f.severity.as_str(),
+                md(f.check_id),
+                md(f.title),
+                f.scope_words()
+            );
+        }
+        if fix_first.len() > digest::TOP {
+            let _ = writeln!(
+                out,
+                "\n…and {} more controls need action.",
+                fix_first.len() - digest::TOP
+            );
+        }
+        out.push('\n');
+    }
+    let unassessed = digest::not_assessed(report);
+    if !unassessed.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Not assessed ({})\n\nThese controls could not look, so they count neither as passed nor as failed.\n",
+            unassessed.len()
+        );
+        out.push_str("| Control | Why not | Where |\n|---|---|---|\n");
+        for n in &unassessed {
+            let _ = writeln!(
+                out,
+                "| {} {} | {} | {} |",
+                md(n.check_id),
+                md(n.title),
+                md(n.reason),
+                n.scope_words()
+            );
+        }
+        out.push('\n');
     }
 
     if !report.regressions.is_empty() {
@@ -152,6 +208,11 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         out.push_str(
             "| Candidate | Platform | Looks like | Score | Why |\n|---|---|---|---|---|\n",
         );
+        let handles: HashMap<&str, &str> = report
+            .accounts
+            .iter()
+            .map(|a| (a.id.as_str(), a.handle.as_str()))
+            .collect();
         let mut sus: Vec<_> = report.impersonation.iter().collect();
         sus.sort_by(|a, b| b.score.total_cmp(&a.score));
         for x in sus.iter().take(opts.markdown_findings) {
@@ -160,7 +221,10 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
                 "| {} | {} | {} | {:.2} | {} |",
                 md(&x.candidate),
                 md(&x.platform),
-                md(&x.account_id),
+                md(handles
+                    .get(x.account_id.as_str())
+                    .copied()
+                    .unwrap_or(&x.account_id)),
                 x.score,
                 md(&x.reasons.join("; "))
             );
@@ -198,12 +262,14 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         .iter()
         .filter(|r| r.status == Status::Skipped)
         .count();
+    let not_assessed: usize = unassessed.iter().map(|n| n.accounts).sum();
     let _ = writeln!(
         out,
-        "<sub>{} {} · {} checks · {skipped} not applicable · inventory `{}` sha256 `{}`</sub>",
+        "<sub>{} {} · {} checks · {not_assessed} not assessed · {} not applicable · inventory `{}` sha256 `{}`</sub>",
         md(&report.tool.name),
         md(&report.tool.version),
         report.meta.checks_run,
+        skipped - not_assessed,
         report.meta.inventory.replace('`', "'"),
         report
             .meta

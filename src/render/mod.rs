@@ -6,6 +6,7 @@
 
 pub mod action_plan;
 pub mod diagnostics;
+pub mod digest;
 pub mod frameworks;
 pub mod html;
 pub mod json;
@@ -137,6 +138,9 @@ pub struct RenderOptions {
     pub markdown_findings: usize,
     /// Shown in the report so a reader knows names and e-mails were masked.
     pub redacted: bool,
+    /// Print the HTML report's appendix (every account, every result needing action); on paper
+    /// it is left out by default so the report stays short. On screen it is always there.
+    pub print_detail: bool,
 }
 
 impl Default for RenderOptions {
@@ -149,6 +153,7 @@ impl Default for RenderOptions {
             accounts_listed: 2_000,
             markdown_findings: 20,
             redacted: false,
+            print_detail: false,
         }
     }
 }

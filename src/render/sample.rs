@@ -286,6 +286,15 @@ impl Lcg {
 pub fn synthetic(accounts: usize, checks: usize) -> Report {
     let mut rng = Lcg(0x5EED);
     let controls = &CONTROLS[..checks.min(CONTROLS.len())];
+    // The requirements each control serves, as its real definition says (for coverage tables).
+    let registry = crate::engine::registry::Registry::builtin().ok();
+    let requirements_of = |id: &str| -> Vec<String> {
+        registry
+            .as_ref()
+            .and_then(|r| r.get(id))
+            .map(|c| c.def.requirements.clone())
+            .unwrap_or_default()
+    };
     let checks_info: Vec<CheckInfo> = controls
         .iter()
         .map(|(id, family, sev, title, remediation)| CheckInfo {
@@ -303,7 +312,7 @@ pub fn synthetic(accounts: usize, checks: usize) -> Report {
                 section: "Security".into(),
                 document: Some("app".into()),
             }],
-            requirements: Vec::new(),
+            requirements: requirements_of(id),
             origin: "builtin".into(),
         })
         .collect();

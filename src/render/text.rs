@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use owo_colors::OwoColorize;
 
+use super::digest;
 use crate::model::results::{Report, Status};
 use crate::model::Severity;
 
@@ -40,6 +41,48 @@ pub fn render(report: &Report, color: bool) -> String {
         "Score {score}{trend} · {} accounts · {} pass · {} fail · {} error · {} skipped · {} waived",
         s.accounts, s.pass, s.fail, s.error, s.skipped, s.waived
     );
+    let fix_first = digest::fix_first(report);
+    let standing = digest::standing(s.score, fix_first.first().map(|f| f.severity));
+    let _ = writeln!(o, "Standing: {}.", standing.words);
+    if !fix_first.is_empty() {
+        let _ = writeln!(o, "\nFix first:");
+        for (i, f) in fix_first.iter().take(digest::TOP).enumerate() {
+            let _ = writeln!(
+                o,
+                "  {}. {} {} {}, {}",
+                i + 1,
+                paint(&f.severity.as_str().to_uppercase(), f.severity, color),
+                f.check_id,
+                sanitize(f.title),
+                f.scope_words()
+            );
+        }
+        if fix_first.len() > digest::TOP {
+            let _ = writeln!(
+                o,
+                "  …and {} more controls need action (below).",
+                fix_first.len() - digest::TOP
+            );
+        }
+    }
+    let unassessed = digest::not_assessed(report);
+    if !unassessed.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nNot assessed ({}; neither passed nor failed):",
+            unassessed.len()
+        );
+        for n in &unassessed {
+            let _ = writeln!(
+                o,
+                "  - {} {}: {} ({})",
+                n.check_id,
+                sanitize(n.title),
+                sanitize(n.reason),
+                n.scope_words()
+            );
+        }
+    }
     let width = report
         .results
         .iter()
@@ -136,6 +179,11 @@ pub fn render(report: &Report, color: bool) -> String {
         .filter(|s| !matches!(s.state.as_deref(), Some("allowed" | "benign")))
         .collect();
     if !suspects.is_empty() {
+        let handles: std::collections::HashMap<&str, &str> = report
+            .accounts
+            .iter()
+            .map(|a| (a.id.as_str(), a.handle.as_str()))
+            .collect();
         let _ = writeln!(o, "\nImpersonation suspects ({}):", suspects.len());
         for sp in suspects {
             let state = sp
@@ -153,7 +201,12 @@ pub fn render(report: &Report, color: bool) -> String {
                 "  {} {} ~ {} {:.2}{state}{back}: {}",
                 sp.platform,
                 sanitize(&sp.candidate),
-                sp.account_id,
+                sanitize(
+                    handles
+                        .get(sp.account_id.as_str())
+                        .copied()
+                        .unwrap_or(&sp.account_id)
+                ),
                 sp.score,
                 sanitize(&sp.reasons.join("; "))
             );
