@@ -29,6 +29,9 @@ pub struct Args {
     /// An earlier results.json to compare with (trend and regressions).
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Write action-plan.csv for Excel on Windows (UTF-8 byte-order mark, CRLF line ends).
+    #[arg(long)]
+    pub csv_excel: bool,
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
@@ -44,6 +47,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
     let opts = RenderOptions {
         templates: args.templates.clone(),
         redacted: args.redact,
+        csv_excel: args.csv_excel,
         ..RenderOptions::default()
     };
     let mut formats = args.format.clone();
