@@ -105,6 +105,57 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.flush()
 }
 
+/// The element under a test case that is not a plain pass.
+struct Outcome<'a> {
+    element: &'static str,
+    message: Cow<'a, str>,
+    /// The severity, on failures and errors.
+    kind: Option<&'static str>,
+    /// The text of failures and errors: the message and the remediation.
+    body: Option<String>,
+}
+
+fn outcome<'a>(r: &'a CheckResult, remediation: &str) -> Option<Outcome<'a>> {
+    let message = xml_text(&r.message);
+    Some(match r.status {
+        Status::Pass => return None,
+        Status::Fail | Status::Error => Outcome {
+            element: if r.status == Status::Fail {
+                "failure"
+            } else {
+                "error"
+            },
+            kind: Some(r.severity.as_str()),
+            body: Some(if remediation.is_empty() {
+                message.to_string()
+            } else {
+                format!("{message}\nRemediation: {remediation}")
+            }),
+            message,
+        },
+        Status::Skipped => Outcome {
+            element: "skipped",
+            message,
+            kind: None,
+            body: None,
+        },
+        Status::Waived => Outcome {
+            element: "skipped",
+            message: Cow::Owned(match &r.waiver {
+                Some(w) => format!(
+                    "waived by {} until {}: {}",
+                    xml_text(&w.approved_by),
+                    xml_text(&w.expires_on),
+                    xml_text(&w.reason)
+                ),
+                None => "waived".to_string(),
+            }),
+            kind: None,
+            body: None,
+        },
+    })
+}
+
 fn write_case<W: Write>(
     w: &mut Writer<W>,
     r: &CheckResult,
@@ -117,54 +168,20 @@ fn write_case<W: Write>(
         &*format!("{} {}", r.check_id, xml_text(&r.account_id)),
     ));
     case.push_attribute(("classname", classname));
-    let message = xml_text(&r.message);
-    // (element, message, type, body)
-    let child: Option<(&str, Cow<str>, Option<&str>, Option<String>)> = match r.status {
-        Status::Pass => None,
-        Status::Fail | Status::Error => Some((
-            if r.status == Status::Fail {
-                "failure"
-            } else {
-                "error"
-            },
-            message.clone(),
-            Some(r.severity.as_str()),
-            Some(if remediation.is_empty() {
-                message.to_string()
-            } else {
-                format!("{message}\nRemediation: {remediation}")
-            }),
-        )),
-        Status::Skipped => Some(("skipped", message.clone(), None, None)),
-        Status::Waived => Some((
-            "skipped",
-            Cow::Owned(match &r.waiver {
-                Some(wv) => format!(
-                    "waived by {} until {}: {}",
-                    xml_text(&wv.approved_by),
-                    xml_text(&wv.expires_on),
-                    xml_text(&wv.reason)
-                ),
-                None => "waived".to_string(),
-            }),
-            None,
-            None,
-        )),
-    };
-    let Some((name, message, kind, body)) = child else {
+    let Some(o) = outcome(r, remediation) else {
         return w.write_event(Event::Empty(case));
     };
     w.write_event(Event::Start(case))?;
-    let mut el = BytesStart::new(name);
-    el.push_attribute(("message", &*message));
-    if let Some(kind) = kind {
+    let mut el = BytesStart::new(o.element);
+    el.push_attribute(("message", &*o.message));
+    if let Some(kind) = o.kind {
         el.push_attribute(("type", kind));
     }
-    match body {
+    match o.body {
         Some(body) => {
             w.write_event(Event::Start(el))?;
             w.write_event(Event::Text(BytesText::new(&body)))?;
-            w.write_event(Event::End(BytesEnd::new(name)))?;
+            w.write_event(Event::End(BytesEnd::new(o.element)))?;
         }
         None => w.write_event(Event::Empty(el))?,
     }
