@@ -80,7 +80,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let mut start = BytesStart::new("testsuite");
         start.push_attribute((
             "name",
-            &*format!("{}: {}", check.id, xml_text(&check.title)),
+            &*format!("{}: {}", xml_text(&check.id), xml_text(&check.title)),
         ));
         start.push_attribute(("tests", &*suite.tests.to_string()));
         start.push_attribute(("skipped", &*suite.skipped.to_string()));
@@ -165,7 +165,7 @@ fn write_case<W: Write>(
     let mut case = BytesStart::new("testcase");
     case.push_attribute((
         "name",
-        &*format!("{} {}", r.check_id, xml_text(&r.account_id)),
+        &*format!("{} {}", xml_text(&r.check_id), xml_text(&r.account_id)),
     ));
     case.push_attribute(("classname", classname));
     let Some(o) = outcome(r, remediation) else {

@@ -127,12 +127,11 @@ fn rule(c: &crate::model::results::CheckInfo) -> ReportingDescriptor {
         )
         .properties(props(map, vec!["security".to_string(), c.family.clone()]))
         .build();
-    // An organisation's own checks (`--checks-dir`) have no published page.
-    if c.origin.is_empty() || c.origin == "builtin" {
-        d.help_uri = Some(format!(
-            "{RULES_URI}{}.yaml",
-            utf8_percent_encode(&c.id, SEGMENT)
-        ));
+    // An organisation's own checks (`--checks-dir`) have no published page; nor has an id that
+    // is not a plain built-in one (a hand-edited results.json).
+    let plain = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.');
+    if (c.origin.is_empty() || c.origin == "builtin") && c.id.chars().all(plain) {
+        d.help_uri = Some(format!("{RULES_URI}{}.yaml", c.id));
     }
     d
 }
@@ -303,25 +302,14 @@ pub fn render_from(report: &Report, cwd: Option<&Path>) -> Result<String> {
     String::from_utf8(buf).map_err(|e| Error::Internal(format!("writing SARIF: {e}")))
 }
 
-/// What a path segment keeps as is: RFC 3986's unreserved and sub-delims characters and `@`.
-/// `:` is encoded too, so a first segment is never read as a scheme.
+/// What a path segment keeps as is: RFC 3986's unreserved characters. The sub-delimiters
+/// (`'`, `&`, `(`…) are allowed by the RFC but refused by some consumers (the multitool's .NET
+/// URI parser among them), and `:` would make a first segment read as a scheme.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b'@');
+    .remove(b'~');
 
 /// The inventory's `artifactLocation`: a relative reference with `uriBaseId` `%SRCROOT%` when
 /// the file is under `cwd`, else an absolute `file://` URI.
