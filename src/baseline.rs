@@ -232,7 +232,7 @@ pub fn render_text(d: &Diff) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "score: {} ({}) -> {} ({}){change}",
+        "score: {} ({}) → {} ({}){change}",
         score(d.old_score),
         d.old_as_of,
         score(d.new_score),
@@ -243,7 +243,7 @@ pub fn render_text(d: &Diff) -> String {
         for r in items {
             let _ = writeln!(
                 out,
-                "  {} {}: {} -> {}",
+                "  {} {}: {} → {}",
                 r.check_id,
                 r.account_id,
                 r.was.as_str(),

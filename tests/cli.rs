@@ -510,3 +510,21 @@ fn report_and_audit_say_wrote_alike() {
         &out[..out.len().min(200)]
     );
 }
+
+#[test]
+fn csv_excel_writes_a_bom_and_crlf() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path().to_str().expect("utf8");
+    let args = ["audit", EXAMPLE, "--as-of", "2026-10-01", "--format", "csv"];
+    let (code, _, err) = stdout_of(&[&args[..], &["--out", d, "--csv-excel"]].concat());
+    assert_eq!(code, 1, "{err}");
+    let excel = std::fs::read(dir.path().join("action-plan.csv")).expect("written");
+    assert!(excel.starts_with("\u{FEFF}check_id,".as_bytes()));
+    assert!(excel.ends_with(b"\r\n"));
+    let (_, _, err) = stdout_of(&[&args[..], &["--out", d]].concat());
+    let plain = std::fs::read(dir.path().join("action-plan.csv")).expect("written");
+    assert!(
+        plain.starts_with(b"check_id,") && !plain.contains(&b'\r'),
+        "{err}"
+    );
+}

@@ -192,11 +192,83 @@ fn sarif_golden_and_shape() {
     let leaver = results.iter().find(|x| x["ruleId"] == "LEAV-01").unwrap();
     let loc = &leaver["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "inventory.yaml");
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
     assert_eq!(loc["region"]["startLine"], 42);
     assert_eq!(
         leaver["partialFingerprints"]["palisade/v1"],
         "LEAV-01/wm-x-main"
     );
+    let driver = &run["tool"]["driver"];
+    assert!(driver["informationUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    for rule in driver["rules"].as_array().unwrap() {
+        let uri = rule["helpUri"].as_str().unwrap();
+        assert!(
+            uri.starts_with("https://")
+                && uri.ends_with(&format!("/{}.yaml", rule["id"].as_str().unwrap())),
+            "{uri}"
+        );
+    }
+}
+
+/// An absolute inventory path outside the current directory was written raw, which the SARIF
+/// multitool rejects (SARIF1004); it is a percent-encoded file URI.
+#[test]
+fn sarif_locates_an_inventory_elsewhere_by_file_uri() {
+    let mut r = fixture();
+    r.meta.inventory = "/srv/audits/Westmere #1/inventaire é.yaml".into();
+    let text = render::sarif::render_from(&r, Some(Path::new("/work/repo"))).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let loc = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(
+        loc["uri"],
+        "file:///srv/audits/Westmere%20%231/inventaire%20%C3%A9.yaml"
+    );
+    assert!(loc.get("uriBaseId").is_none());
+
+    r.meta.inventory = "/work/repo/org files/inventory.yaml".into();
+    let text = render::sarif::render_from(&r, Some(Path::new("/work/repo"))).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let loc = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "org%20files/inventory.yaml");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+}
+
+/// Errors whose message already says "could not be verified" said it twice.
+#[test]
+fn unverified_is_said_once() {
+    let mut r = fixture();
+    let e = r
+        .results
+        .iter_mut()
+        .find(|x| x.status == Status::Error)
+        .unwrap();
+    e.message = "could not be verified: `managed` is missing for a device".into();
+    let (check, account) = (e.check_id.clone(), e.account_id.clone());
+    let sarif = render::sarif::render(&r).unwrap();
+    assert!(sarif.contains(&format!(
+        "{check} ({account}): could not be verified: `managed` is missing"
+    )));
+    let plan =
+        String::from_utf8(render::action_plan::render(&r, &RenderOptions::default()).unwrap())
+            .unwrap();
+    for text in [&sarif, &plan] {
+        assert!(!text.contains("verified: could not be verified"), "{text}");
+        assert!(!text.contains("not verified: could"), "{text}");
+    }
+    // A message without the words gets them once in SARIF.
+    let e = r
+        .results
+        .iter()
+        .filter(|x| x.status == Status::Error)
+        .find(|x| !x.message.starts_with("could not"))
+        .unwrap();
+    assert!(sarif.contains(&format!(
+        "({}): could not be verified: {}",
+        e.account_id, e.message
+    )));
 }
 
 #[test]
@@ -213,6 +285,11 @@ fn junit_golden_and_counts() {
         count(Status::Skipped) + count(Status::Waived)
     );
     assert!(!text.contains("<script>"));
+    // The Jenkins xUnit schema (junit-10.xsd) allows no `skipped` on <testsuites>: files that
+    // had one were dropped. tests/validators.rs runs the schema itself.
+    let root = text.lines().find(|l| l.starts_with("<testsuites")).unwrap();
+    assert!(!root.contains("skipped="), "{root}");
+    assert!(text.contains(&format!("tests=\"{}\"", r.results.len())));
 }
 
 #[test]
@@ -225,24 +302,97 @@ fn markdown_golden_and_escaping() {
     }
 }
 
+/// "(see https://…)" showed a stray backslash on GitHub: the `)` was escaped into the link.
+#[test]
+fn markdown_links_survive_a_closing_parenthesis() {
+    let mut r = fixture();
+    let leaver = r
+        .results
+        .iter_mut()
+        .find(|x| x.check_id == "LEAV-01" && x.status == Status::Fail)
+        .unwrap();
+    leaver.message =
+        "remove access (see https://help.x.com/en/managing-your-account/delegate_access)".into();
+    let text = render::markdown::render(&r, &RenderOptions::default());
+    assert!(
+        text.contains(
+            "remove access (see <https://help.x.com/en/managing-your-account/delegate_access>)"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("\\)"), "{text}");
+}
+
 #[test]
 fn action_plan_lists_each_problem_once() {
     let r = fixture();
-    let bytes = render::action_plan::render(&r).unwrap();
+    let bytes = render::action_plan::render(&r, &RenderOptions::default()).unwrap();
+    assert!(!bytes.starts_with("\u{FEFF}".as_bytes()) && !bytes.contains(&b'\r'));
     let mut rd = csv::Reader::from_reader(bytes.as_slice());
     assert_eq!(
         rd.headers().unwrap(),
         &csv::StringRecord::from(render::action_plan::HEADER.to_vec())
     );
+    let col = |name: &str| {
+        render::action_plan::HEADER
+            .iter()
+            .position(|h| *h == name)
+            .unwrap()
+    };
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     assert_eq!(
         rows.len(),
         r.results.iter().filter(|x| x.status.is_problem()).count()
     );
     let leaver = rows.iter().find(|x| &x[0] == "LEAV-01").unwrap();
-    assert_eq!(&leaver[3], "Priya Shah");
-    assert_eq!(&leaver[6], "");
-    assert_eq!(&leaver[7], "");
+    assert_eq!(&leaver[col("owner")], "Priya Shah");
+    assert_eq!(&leaver[col("status")], "fail");
+    // Critical: 15 days after the audit date (2026-10-01).
+    assert_eq!(&leaver[col("due_date")], "2026-10-16");
+    assert_eq!(&leaver[col("justification")], "");
+    for row in &rows {
+        let result = r
+            .results
+            .iter()
+            .find(|x| x.check_id == row[0] && x.account_id == row[1])
+            .unwrap();
+        assert_eq!(&row[col("status")], result.status.as_str());
+        assert_eq!(
+            &row[col("finding")],
+            render::reveal_controls(&result.message)
+        );
+        let days = render::action_plan::days_to_fix(result.severity);
+        let due: jiff::civil::Date = row[col("due_date")].parse().unwrap();
+        assert_eq!(
+            (due - "2026-10-01".parse::<jiff::civil::Date>().unwrap()).get_days(),
+            days
+        );
+    }
+}
+
+/// `--csv-excel`: Excel on Windows reads a CSV without a byte-order mark in the local code
+/// page, so `→` and accented names turned into mojibake.
+#[test]
+fn action_plan_for_excel_has_a_bom_and_crlf() {
+    let mut r = fixture();
+    r.accounts[0].owner = Some("Zoë Ní Bhriain → comms".into());
+    let opts = RenderOptions {
+        csv_excel: true,
+        ..RenderOptions::default()
+    };
+    let bytes = render::action_plan::render(&r, &opts).unwrap();
+    assert!(bytes.starts_with("\u{FEFF}check_id,".as_bytes()));
+    let text = std::str::from_utf8(&bytes).unwrap();
+    let lines = text.split_inclusive('\n').count();
+    assert_eq!(
+        text.matches("\r\n").count(),
+        lines,
+        "every line ends in CRLF"
+    );
+    let mut rd = csv::Reader::from_reader(&bytes[3..]);
+    assert!(rd
+        .records()
+        .any(|x| x.unwrap().iter().any(|c| c == "Zoë Ní Bhriain → comms")));
 }
 
 #[test]
@@ -320,6 +470,15 @@ fn diff_reports_regressions_fixes_and_accounts() {
         "{text}"
     );
     assert!(baseline::render_markdown(&d).contains("### Regressions (1)"));
+}
+
+#[test]
+fn diff_uses_one_arrow_in_every_format() {
+    let d = baseline::diff(&load("baseline.json"), &load("current.json"));
+    for text in [baseline::render_text(&d), baseline::render_markdown(&d)] {
+        assert!(text.contains(" → "), "{text}");
+        assert!(!text.contains("->"), "{text}");
+    }
 }
 
 #[test]
@@ -424,6 +583,7 @@ fn report_command_writes_files_and_stdout() {
         redact: true,
         baseline: Some(data("baseline.json")),
         print_detail: false,
+        csv_excel: false,
     };
     assert_eq!(cli::report::run(&args, &ui).unwrap(), Exit::Clean);
     let html = std::fs::read_to_string(&file).unwrap();

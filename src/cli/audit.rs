@@ -56,6 +56,9 @@ pub struct Args {
     /// The organisation's own report templates (files replace the built-in ones of the same name)
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Write action-plan.csv for Excel on Windows (UTF-8 byte-order mark, CRLF line ends)
+    #[arg(long)]
+    pub csv_excel: bool,
     /// Candidate accounts for the impersonation search (CSV: platform,handle,...); repeatable
     #[arg(long, value_name = "FILE")]
     pub candidates: Vec<PathBuf>,
@@ -181,6 +184,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         templates: args.templates.clone(),
         redacted: args.redact,
         print_detail: args.print_detail,
+        csv_excel: args.csv_excel,
         ..Default::default()
     };
     match &args.out {

@@ -34,6 +34,9 @@ pub struct Args {
     /// out by default
     #[arg(long)]
     pub print_detail: bool,
+    /// Write action-plan.csv for Excel on Windows (UTF-8 byte-order mark, CRLF line ends).
+    #[arg(long)]
+    pub csv_excel: bool,
 }
 
 /// Where the output goes.
@@ -90,6 +93,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
         templates: args.templates.clone(),
         redacted: args.redact,
         print_detail: args.print_detail,
+        csv_excel: args.csv_excel,
         ..RenderOptions::default()
     };
 
@@ -138,6 +142,7 @@ mod tests {
             redact: false,
             baseline: None,
             print_detail: false,
+            csv_excel: false,
         }
     }
 

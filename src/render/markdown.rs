@@ -11,10 +11,32 @@ use super::{digest, reveal_controls, score_text, RenderOptions};
 use crate::model::inventory::Severity;
 use crate::model::results::{Report, Status};
 
-/// Escapes `s` for inline Markdown (table cells included).
+/// Escapes `s` for inline Markdown (table cells included). Web addresses are written as
+/// autolinks (`<https://…>`), inside which nothing is escaped: GitHub would otherwise keep the
+/// backslash of an escaped character in the link, or take a following `)` into it.
 pub fn md(s: &str) -> String {
     let s = reveal_controls(s);
     let mut out = String::with_capacity(s.len() + 8);
+    let mut rest: &str = &s;
+    while let Some((start, end)) = next_url(rest) {
+        escape_into(&mut out, &rest[..start]);
+        out.push('<');
+        for c in rest[start..end].chars() {
+            match c {
+                // `|` would end the table cell; `\` is not in a URL, it would be taken literally.
+                '|' => out.push_str("%7C"),
+                '\\' => out.push_str("%5C"),
+                c => out.push(c),
+            }
+        }
+        out.push('>');
+        rest = &rest[end..];
+    }
+    escape_into(&mut out, rest);
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '<' => out.push_str("&lt;"),
@@ -22,14 +44,61 @@ pub fn md(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '@' => out.push_str("@&#8203;"),
             '\n' | '\r' | '\t' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' | '(' | ')' => {
+            // `(` and `)` make a link only after `]`, which is escaped, so they stay as they are.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
             c => out.push(c),
         }
     }
-    out
+}
+
+/// The byte range of the first `http://` or `https://` address in `s`, ended as GitHub ends an
+/// extended autolink: at whitespace or `<`, less trailing punctuation and any `)` that has no
+/// `(` inside the address (so "(see https://x.org/a)" links to `https://x.org/a`).
+fn next_url(s: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    loop {
+        let i = from + s[from..].find("http")?;
+        let tail = &s[i..];
+        let scheme = if tail.starts_with("https://") {
+            8
+        } else if tail.starts_with("http://") {
+            7
+        } else {
+            from = i + 4;
+            continue;
+        };
+        // A scheme glued to a word ("xhttp://") is not a link start.
+        if s[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric())
+        {
+            from = i + scheme;
+            continue;
+        }
+        let len = tail
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .unwrap_or(tail.len());
+        let mut url = &tail[..len];
+        loop {
+            let trimmed = url.trim_end_matches(['?', '!', '.', ',', ':', '*', '_', '~', '\'', ';']);
+            let trimmed = match trimmed.strip_suffix(')') {
+                Some(t) if trimmed.matches(')').count() > trimmed.matches('(').count() => t,
+                _ => trimmed,
+            };
+            if trimmed.len() == url.len() {
+                break;
+            }
+            url = trimmed;
+        }
+        if url.len() > scheme {
+            return Some((i, i + url.len()));
+        }
+        from = i + scheme;
+    }
 }
 
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
@@ -294,5 +363,25 @@ mod tests {
     fn markup_is_escaped() {
         assert_eq!(super::md("<b>|x|</b>"), "&lt;b&gt;\\|x\\|&lt;/b&gt;");
         assert_eq!(super::md("@team"), "@&#8203;team");
+    }
+
+    #[test]
+    fn web_addresses_become_autolinks() {
+        use super::md;
+        assert_eq!(
+            md("(see https://help.x.com/en/safety_tips)."),
+            "(see <https://help.x.com/en/safety_tips>)."
+        );
+        assert_eq!(
+            md("https://en.wikipedia.org/wiki/Bobby_(name))"),
+            "<https://en.wikipedia.org/wiki/Bobby_(name)>)"
+        );
+        assert_eq!(md("a|b https://x.org/a|b"), "a\\|b <https://x.org/a%7Cb>");
+        assert_eq!(md("xhttp://x.org"), "xhttp://x.org");
+        assert_eq!(md("https:// alone"), "https:// alone");
+        assert_eq!(
+            md("https://x.org/<script>"),
+            "<https://x.org/>&lt;script&gt;"
+        );
     }
 }

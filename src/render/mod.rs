@@ -141,6 +141,8 @@ pub struct RenderOptions {
     /// Print the HTML report's appendix (every account, every result needing action); on paper
     /// it is left out by default so the report stays short. On screen it is always there.
     pub print_detail: bool,
+    /// The action plan for Excel on Windows: a UTF-8 byte-order mark and CRLF line ends.
+    pub csv_excel: bool,
 }
 
 impl Default for RenderOptions {
@@ -154,6 +156,7 @@ impl Default for RenderOptions {
             markdown_findings: 20,
             redacted: false,
             print_detail: false,
+            csv_excel: false,
         }
     }
 }
@@ -165,14 +168,14 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> Result<V
         Format::Sarif => sarif::render(report)?.into_bytes(),
         Format::Junit => junit::render(report)?.into_bytes(),
         Format::Markdown => markdown::render(report, opts).into_bytes(),
-        Format::ActionPlan => action_plan::render(report)?,
+        Format::ActionPlan => action_plan::render(report, opts)?,
         Format::Json => json::render(report).into_bytes(),
         Format::Text => text::render(report, false).into_bytes(),
     })
 }
 
-/// Renders `format` into `out`; results.json is streamed, the other formats are small enough to
-/// be built whole first.
+/// Renders `format` into `out`. The formats that grow with the number of results (results.json,
+/// SARIF, JUnit, the action plan) are streamed; the others are capped summaries, built whole.
 pub fn render_to(
     report: &Report,
     format: Format,
@@ -182,6 +185,9 @@ pub fn render_to(
     let io = |e| Error::io(format!("writing {}", format.file_name()), e);
     match format {
         Format::Json => json::write(report, out).map_err(io),
+        Format::Sarif => sarif::write(report, out).map_err(io),
+        Format::Junit => junit::write(report, out).map_err(io),
+        Format::ActionPlan => action_plan::write(report, opts, out),
         other => out.write_all(&render(report, other, opts)?).map_err(io),
     }
 }
@@ -271,6 +277,20 @@ fn is_disguising(c: char) -> bool {
     matches!(c,
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
         || (c.is_control() && c != '\n' && c != '\t')
+}
+
+/// An errored result's message, saying once that the control could not be verified (most
+/// messages already start so; the rest get the prefix).
+pub(crate) fn unverified(message: &str) -> std::borrow::Cow<'_, str> {
+    const PREFIX: &str = "could not be verified";
+    if message
+        .get(..PREFIX.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(PREFIX))
+    {
+        std::borrow::Cow::Borrowed(message)
+    } else {
+        std::borrow::Cow::Owned(format!("{PREFIX}: {message}"))
+    }
 }
 
 /// A score for people: one decimal, or an em dash when nothing was scored.
