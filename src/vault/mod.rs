@@ -29,6 +29,7 @@
 
 mod assess;
 mod bitwarden;
+mod corpus;
 mod csvfile;
 pub mod hibp;
 mod kdbx;
@@ -48,8 +49,8 @@ use crate::error::{Code, Diagnostic, Error};
 pub use assess::{assess, AccountCredential, Credentials, EntryMatch, MatchedBy, Reuse, Strength};
 pub use matching::{match_accounts, AccountMatch, VaultMatches};
 pub use pwned::{
-    check_breaches, BreachReport, BreachSource, BreachStatus, PwnedFile, DEFAULT_PWNED_API,
-    PWNED_API_ENV,
+    check_breaches, BreachReport, BreachSource, BreachStatus, CorpusError, PwnedFile,
+    DEFAULT_PWNED_API, PWNED_API_ENV,
 };
 
 /// Environment variable holding the KeePass master password (never a command-line option: those
