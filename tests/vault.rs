@@ -24,7 +24,12 @@ const WEAK: &str = "Westmere2024!";
 const REUSED: &str = "tundra-Quiver-mosaic-4417";
 const BREACHED: &str = "glacier Harpoon velvet 2291";
 const KDBX_MASTER: &str = "kdbx-Master-Pass-0042";
-const PLANTED: &[&str] = &[WEAK, REUSED, BREACHED, KDBX_MASTER];
+// In the fixtures of tests/data/vault/make_fixtures.py: an old password in an entry's history,
+// a secret custom field, and a password in the recycle bin. None is an entry's password.
+const OLD: &str = "old-History-Secret-9981";
+const CUSTOM: &str = "rc-Custom-Secret-5150";
+const TRASHED: &str = "trashed-Recycle-Secret-7321";
+const PLANTED: &[&str] = &[WEAK, REUSED, BREACHED, KDBX_MASTER, OLD, CUSTOM, TRASHED];
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -221,6 +226,19 @@ fn assert_nothing_leaks(vault: &Vault, creds: &Credentials, ctx: &Context) {
 /// The expected outcomes, the same whatever the vault format. `passkey`: the format carries the
 /// TikTok passkey entry (only Bitwarden does).
 fn check_all(vault: &Vault, passkey: bool) {
+    check_all_named(vault, passkey, true);
+}
+
+/// As [`check_all`]; `folders` false for an export without folders, whose entries are named by
+/// title alone (and the X account's `Social/…` matched on its title, saying so).
+fn check_all_named(vault: &Vault, passkey: bool, folders: bool) {
+    let named = |folder: &str, title: &str| {
+        if folders {
+            format!("{folder}/{title}")
+        } else {
+            title.to_string()
+        }
+    };
     let dir = tempfile::tempdir().unwrap();
     let inv = inventory();
     let creds = vault::assess(&inv, vault, BreachSource::Offline(pwned_file(dir.path())));
@@ -233,20 +251,23 @@ fn check_all(vault: &Vault, passkey: bool) {
     let [strength, ..] = run(&ctx, "wm-x-main");
     assert!(strength.evidence["score"].as_u64().unwrap() < 3);
     assert!(strength.evidence["suggestions"].is_array());
-    assert_eq!(strength.evidence["vault_entry"], "Social/X WestmerePolice");
+    assert_eq!(
+        strength.evidence["vault_entry"],
+        named("Social", "X WestmerePolice")
+    );
+    let title_only = strength.message.contains("matched on the title alone");
+    assert_eq!(title_only, !folders, "{}", strength.message);
+    assert_eq!(
+        strength.evidence["matched_by"],
+        if folders { "vault_entry" } else { "title_only" }
+    );
 
     // Matched by URL; reused by a personal entry.
     assert_eq!(statuses(&ctx, "wm-fb"), [Pass, Fail, Pass]);
     let [_, reuse, _] = run(&ctx, "wm-fb");
-    assert!(
-        reuse.message.contains("Personal/old forum"),
-        "{}",
-        reuse.message
-    );
-    assert_eq!(
-        reuse.evidence["shared_with_entries"][0],
-        "Personal/old forum"
-    );
+    let forum = named("Personal", "old forum");
+    assert!(reuse.message.contains(&forum), "{}", reuse.message);
+    assert_eq!(reuse.evidence["shared_with_entries"][0], forum.as_str());
 
     // Matched by platform URL + username; breached.
     assert_eq!(statuses(&ctx, "wm-insta"), [Pass, Pass, Fail]);
@@ -310,6 +331,106 @@ fn csv_bitwarden_column_names() {
     assert_eq!(v.entries[0].path(), "Social/X WestmerePolice");
     assert_eq!(v.entries[0].urls, vec!["https://x.com/WestmerePolice"]);
     assert!(v.entries[0].has_password());
+}
+
+/// The entries' paths, in file order.
+fn paths(v: &Vault) -> Vec<String> {
+    v.entries.iter().map(|e| e.path()).collect()
+}
+
+#[test]
+fn keepassxc_csv_export_drops_the_root_group_and_the_recycle_bin() {
+    let v = vault::load_vault(&data("keepassxc.csv"), &no_prompt()).unwrap();
+    assert_eq!(
+        paths(&v),
+        [
+            "Social/X WestmerePolice",
+            "Social/Facebook page",
+            "Social/Instagram",
+            "Personal/old forum"
+        ]
+    );
+    check_all(&v, false);
+}
+
+#[test]
+fn bitwarden_csv_export_splits_joined_uris_and_skips_notes() {
+    let v = vault::load_vault(&data("bitwarden.csv"), &no_prompt()).unwrap();
+    assert_eq!(v.entries.len(), 4, "{:?}", paths(&v));
+    assert_eq!(
+        v.entries[2].urls,
+        [
+            "https://help.example.org/",
+            "https://www.instagram.com/accounts/login/"
+        ]
+    );
+    check_all(&v, false);
+}
+
+#[test]
+fn bitwarden_organisation_csv_matches_by_collection() {
+    let v = vault::load_vault(&data("bitwarden-org.csv"), &no_prompt()).unwrap();
+    assert_eq!(v.entries[0].path(), "Social/X WestmerePolice");
+    assert_eq!(v.entries[0].also_in, ["Press"]);
+    check_all(&v, false);
+    // Any of the item's collections names it.
+    let mut inv = inventory();
+    inv.accounts[0].security.vault_entry = Some("Press/X WestmerePolice".into());
+    let creds = vault::assess(&inv, &v, BreachSource::None);
+    assert!(matches!(
+        &creds.per_account["wm-x-main"].entry,
+        EntryMatch::Matched { path, .. } if path == "Social/X WestmerePolice"
+    ));
+}
+
+#[test]
+fn bitwarden_organisation_json_matches_by_collection() {
+    let v = vault::load_vault(&data("bitwarden-org.json"), &no_prompt()).unwrap();
+    assert_eq!(v.format, vault::VaultFormat::Bitwarden);
+    assert_eq!(
+        paths(&v),
+        [
+            "Social/X WestmerePolice",
+            "Social/Facebook page",
+            "Social/Instagram",
+            "Personal/old forum"
+        ]
+    );
+    check_all(&v, false);
+}
+
+#[test]
+fn onepassword_csv_has_no_folders_and_matches_on_title() {
+    let v = vault::load_vault(&data("1password.csv"), &no_prompt()).unwrap();
+    assert!(!v.has_folders);
+    assert_eq!(v.entries[0].path(), "X WestmerePolice");
+    check_all_named(&v, false, false);
+    // With folders, a folder that does not match is a missing entry, not a title match.
+    let v = vault::load_vault(&data("keepassxc.csv"), &no_prompt()).unwrap();
+    let mut inv = inventory();
+    inv.accounts[0].security.vault_entry = Some("Press/X WestmerePolice".into());
+    let creds = vault::assess(&inv, &v, BreachSource::None);
+    assert!(matches!(
+        creds.per_account["wm-x-main"].entry,
+        EntryMatch::NamedEntryMissing { .. }
+    ));
+}
+
+#[test]
+fn pykeepass_kdbx4_with_history_and_custom_fields() {
+    let v = vault::load_vault(&data("pykeepass.kdbx"), &opts_with(KDBX_MASTER)).unwrap();
+    assert_eq!(v.format, vault::VaultFormat::Keepass);
+    // The recycle bin's entry is left out; the history entry is not an entry.
+    assert_eq!(
+        paths(&v),
+        [
+            "Social/X WestmerePolice",
+            "Social/Facebook page",
+            "Social/Instagram",
+            "Personal/old forum"
+        ]
+    );
+    check_all(&v, false);
 }
 
 #[test]

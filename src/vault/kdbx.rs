@@ -43,6 +43,7 @@ pub(crate) fn parse(
         for entry in group.entries() {
             out.push(RawEntry {
                 folder: folder.clone(),
+                also_in: vec![],
                 name: entry.get_title().unwrap_or_default().to_string(),
                 username: entry.get_username().map(str::to_string),
                 urls: entry
