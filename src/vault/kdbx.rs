@@ -10,6 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 use super::{bad_vault, RawEntry};
 use crate::error::Error;
 
+pub(crate) use super::kdf::check as check_kdf;
+
 pub(crate) fn parse(
     path: &Path,
     bytes: &[u8],

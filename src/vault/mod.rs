@@ -33,6 +33,7 @@ mod corpus;
 mod csvfile;
 pub mod hibp;
 mod kdbx;
+pub mod kdf;
 mod matching;
 pub mod pwned;
 
@@ -306,6 +307,8 @@ pub fn load_vault(path: &Path, opts: &VaultOptions) -> Result<Vault, Error> {
         VaultFormat::Bitwarden => bitwarden::parse(path, &bytes)?.into(),
         VaultFormat::Csv => csvfile::parse(path, &bytes)?,
         VaultFormat::Keepass => {
+            // Hostile key-derivation settings are refused before any password is asked for.
+            kdbx::check_kdf(path, &bytes)?;
             let password = master_password(path, opts)?;
             kdbx::parse(path, &bytes, password.as_ref(), opts.key_file.as_deref())?.into()
         }
