@@ -702,6 +702,32 @@ fn pwned_file_ordered_by_prevalence_is_refused_with_the_file_to_download() {
 }
 
 #[test]
+fn audit_with_a_list_ordered_by_prevalence_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = sorted_lines();
+    lines.sort_by_key(|l| std::cmp::Reverse(l.1));
+    let pwned = dir.path().join("pwned.txt");
+    write_lines(&pwned, &lines, false);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = assert_cmd::Command::cargo_bin("palisade")
+        .unwrap()
+        .arg("audit")
+        .arg(root.join("examples/westmere.yaml"))
+        .arg("--vault")
+        .arg(data("bitwarden.json"))
+        .arg("--pwned-file")
+        .arg(&pwned)
+        .args(["--as-of", "2026-10-01", "--out"])
+        .arg(dir.path().join("out"))
+        .env_remove(vault::PWNED_API_ENV)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ordered-by-hash"), "{stderr}");
+}
+
+#[test]
 fn pwned_file_out_of_order_where_a_lookup_goes_is_an_error_never_clean() {
     let dir = tempfile::tempdir().unwrap();
     let sorted = sorted_lines();

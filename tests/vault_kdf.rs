@@ -147,6 +147,28 @@ fn argon2_iterations_and_threads_beyond_keepassxc_are_refused() {
 }
 
 #[test]
+fn audit_with_a_hostile_keepass_file_exits_2_without_asking_for_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), &kdbx4(4096 * MIB, 1, 1));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = assert_cmd::Command::cargo_bin("palisade")
+        .unwrap()
+        .arg("audit")
+        .arg(root.join("examples/westmere.yaml"))
+        .arg("--vault")
+        .arg(&path)
+        .args(["--as-of", "2026-10-01", "--out"])
+        .arg(dir.path().join("out"))
+        .env_remove(vault::PASSWORD_ENV)
+        .env_remove(kdf::MAX_MEMORY_ENV)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("4096 MiB"), "{stderr}");
+}
+
+#[test]
 fn kdbx3_rounds_are_checked_and_a_short_field_is_refused_not_a_panic() {
     // The `keepass` crate reads this field with `read_u64`, which panics on 2 bytes.
     refused(&kdbx3(&[0xFF, 0xFF]), "palisade can check");
