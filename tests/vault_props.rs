@@ -87,6 +87,42 @@ proptest! {
         }
     }
 
+    /// Hostile KeePass headers: the signature of KDB, KDBX 3 or KDBX 4, then anything. Reading
+    /// the key-derivation settings never panics, and a file whose settings are refused is an
+    /// input error before any derivation. (Files whose settings pass are not loaded here: a
+    /// billion AES rounds is within KeePassXC's limits and takes a minute.)
+    #[test]
+    fn arbitrary_keepass_headers_never_panic(
+        format in 0..3u8,
+        rest in proptest::collection::vec(any::<u8>(), 0..300),
+    ) {
+        let mut bytes = vec![0x03, 0xD9, 0xA2, 0x9A];
+        match format {
+            0 => bytes.extend([0x65, 0xFB, 0x4B, 0xB5, 0x03, 0x00, 0x03, 0x00]),
+            1 => bytes.extend([0x67, 0xFB, 0x4B, 0xB5, 0x01, 0x00, 0x03, 0x00]),
+            _ => bytes.extend([0x67, 0xFB, 0x4B, 0xB5, 0x01, 0x00, 0x04, 0x00]),
+        }
+        bytes.extend(&rest);
+        let Some(kdf) = vault::kdf::read(&bytes) else {
+            return Ok(());
+        };
+        if vault::kdf::judge(&kdf, vault::kdf::DEFAULT_MAX_MEMORY_MIB).is_ok() {
+            return Ok(());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.kdbx");
+        std::fs::write(&path, &bytes).unwrap();
+        let opts = VaultOptions {
+            password: Some(secrecy::SecretString::from("x".to_string())),
+            no_prompt: true,
+            ..Default::default()
+        };
+        let started = std::time::Instant::now();
+        let err = vault::load_vault(&path, &opts).err();
+        prop_assert_eq!(err.map(|e| e.exit_code()), Some(2));
+        prop_assert!(started.elapsed().as_secs() < 2);
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), which in 0..3u8) {
         let dir = tempfile::tempdir().unwrap();
