@@ -9,9 +9,12 @@
 //! PALISADE_BENCH_PWNED_MB=1000 cargo bench --bench pwned_lookup
 //! ```
 //!
-//! Measured on the 2-core development machine, page cache warm (medians): 100 MB, hit 21 µs,
-//! miss 9 µs; 1 GB, hit 38 µs, miss 13 µs. From a cold cache a look-up costs about 25 random
-//! reads of one page each (log2 of the line count), i.e. disk latency.
+//! Measured on the 2-core development machine, page cache warm (medians of 3,000 samples,
+//! `-- --sample-count 3000`): 1 GB with the order check (each probe checked against the lines
+//! already passed and its neighbour on the discarded side; 2026-11-30), hit 26.5-27.2 µs, miss
+//! 9.7-9.8 µs over three runs, against 25.8-31.6 µs and 9.1-11.3 µs for the build before the
+//! check, runs alternated. From a cold cache a look-up costs about 25 random reads of one page
+//! each (log2 of the line count), i.e. disk latency.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;

@@ -232,8 +232,9 @@ fn line_start(data: &[u8], at: usize) -> usize {
 }
 
 /// Binary search for `target` over `HASH:COUNT` lines. Every line it reads must lie between the
-/// lines it already passed on either side, and between its own neighbours: a file out of hash
-/// order is caught where the search goes, instead of answering "not in the corpus".
+/// lines it already passed on either side, and must not be out of order with its neighbour on
+/// the side the search discards: a file out of hash order is caught where the search goes,
+/// instead of answering "not in the corpus".
 fn search(data: &[u8], target: &[u8; 40]) -> Result<Option<u64>, CorpusError> {
     // Invariant: `lo` and `hi` are line starts (or the end); the answer, if any, is in [lo, hi).
     let (mut lo, mut hi) = (0usize, data.len());
@@ -257,22 +258,28 @@ fn search(data: &[u8], target: &[u8; 40]) -> Result<Option<u64>, CorpusError> {
         };
         let out_of_bounds = below.is_some_and(|b| cmp_upper(b, hash) == Ordering::Greater)
             || above.is_some_and(|a| cmp_upper(hash, a) == Ordering::Greater);
-        // Both neighbours, which are almost always on the same page.
-        let next = data
-            .get(end + 1..)
-            .and_then(|rest| rest.split(|b| *b == b'\n').next())
-            .and_then(parse_line);
-        let previous = start
-            .checked_sub(1)
-            .map(|nl| &data[line_start(data, nl)..nl])
-            .and_then(parse_line);
-        if out_of_bounds
-            || next.is_some_and(|(n, _)| cmp_upper(hash, n) == Ordering::Greater)
-            || previous.is_some_and(|(p, _)| cmp_upper(p, hash) == Ordering::Greater)
-        {
+        if out_of_bounds {
             return Err(CorpusError::Unsorted);
         }
-        match cmp_upper(hash, target) {
+        let order = cmp_upper(hash, target);
+        // The neighbour on the side the search is about to discard must not belong on the side
+        // it keeps: a line out of place beside the probe would otherwise be discarded unseen.
+        // Only its hash is read, and it almost always shares the probe's cache line or page.
+        let misplaced = match order {
+            Ordering::Greater => data
+                .get(end + 1..)
+                .and_then(leading_hash)
+                .is_some_and(|n| cmp_upper(hash, n) == Ordering::Greater),
+            Ordering::Less => start
+                .checked_sub(1)
+                .and_then(|nl| leading_hash(&data[line_start(data, nl)..nl]))
+                .is_some_and(|p| cmp_upper(p, hash) == Ordering::Greater),
+            Ordering::Equal => false,
+        };
+        if misplaced {
+            return Err(CorpusError::Unsorted);
+        }
+        match order {
             Ordering::Equal => return Ok(Some(count)),
             Ordering::Less => {
                 lo = end + 1;
@@ -303,10 +310,22 @@ fn parse_hex_line(line: &[u8], hash_len: usize) -> Option<(&[u8], u64)> {
     Some((hash, count))
 }
 
+/// The 40 characters before a `:` at the start of `line`: a neighbour's hash, for the order
+/// check only. Not validated as hex: a damaged neighbour can only make the look-up an error.
+fn leading_hash(line: &[u8]) -> Option<&[u8]> {
+    (line.get(40) == Some(&b':')).then(|| &line[..40])
+}
+
+/// Case-insensitive order of hex text; hashes differ within their first bytes, so this stops
+/// early.
 fn cmp_upper(a: &[u8], b: &[u8]) -> Ordering {
-    a.iter()
-        .map(u8::to_ascii_uppercase)
-        .cmp(b.iter().map(u8::to_ascii_uppercase))
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_uppercase(), y.to_ascii_uppercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// A directory of range files: it must hold at least one `XXXXX.txt` whose first line is a
