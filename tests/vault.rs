@@ -24,7 +24,12 @@ const WEAK: &str = "Westmere2024!";
 const REUSED: &str = "tundra-Quiver-mosaic-4417";
 const BREACHED: &str = "glacier Harpoon velvet 2291";
 const KDBX_MASTER: &str = "kdbx-Master-Pass-0042";
-const PLANTED: &[&str] = &[WEAK, REUSED, BREACHED, KDBX_MASTER];
+// In the fixtures of tests/data/vault/make_fixtures.py: an old password in an entry's history,
+// a secret custom field, and a password in the recycle bin. None is an entry's password.
+const OLD: &str = "old-History-Secret-9981";
+const CUSTOM: &str = "rc-Custom-Secret-5150";
+const TRASHED: &str = "trashed-Recycle-Secret-7321";
+const PLANTED: &[&str] = &[WEAK, REUSED, BREACHED, KDBX_MASTER, OLD, CUSTOM, TRASHED];
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -223,6 +228,19 @@ fn assert_nothing_leaks(vault: &Vault, creds: &Credentials, ctx: &Context) {
 /// The expected outcomes, the same whatever the vault format. `passkey`: the format carries the
 /// TikTok passkey entry (only Bitwarden does).
 fn check_all(vault: &Vault, passkey: bool) {
+    check_all_named(vault, passkey, true);
+}
+
+/// As [`check_all`]; `folders` false for an export without folders, whose entries are named by
+/// title alone (and the X account's `Social/…` matched on its title, saying so).
+fn check_all_named(vault: &Vault, passkey: bool, folders: bool) {
+    let named = |folder: &str, title: &str| {
+        if folders {
+            format!("{folder}/{title}")
+        } else {
+            title.to_string()
+        }
+    };
     let dir = tempfile::tempdir().unwrap();
     let inv = inventory();
     let creds = vault::assess(&inv, vault, BreachSource::Offline(pwned_file(dir.path())));
@@ -235,20 +253,23 @@ fn check_all(vault: &Vault, passkey: bool) {
     let [strength, ..] = run(&ctx, "wm-x-main");
     assert!(strength.evidence["score"].as_u64().unwrap() < 3);
     assert!(strength.evidence["suggestions"].is_array());
-    assert_eq!(strength.evidence["vault_entry"], "Social/X WestmerePolice");
+    assert_eq!(
+        strength.evidence["vault_entry"],
+        named("Social", "X WestmerePolice")
+    );
+    let title_only = strength.message.contains("matched on the title alone");
+    assert_eq!(title_only, !folders, "{}", strength.message);
+    assert_eq!(
+        strength.evidence["matched_by"],
+        if folders { "vault_entry" } else { "title_only" }
+    );
 
     // Matched by URL; reused by a personal entry.
     assert_eq!(statuses(&ctx, "wm-fb"), [Pass, Fail, Pass]);
     let [_, reuse, _] = run(&ctx, "wm-fb");
-    assert!(
-        reuse.message.contains("Personal/old forum"),
-        "{}",
-        reuse.message
-    );
-    assert_eq!(
-        reuse.evidence["shared_with_entries"][0],
-        "Personal/old forum"
-    );
+    let forum = named("Personal", "old forum");
+    assert!(reuse.message.contains(&forum), "{}", reuse.message);
+    assert_eq!(reuse.evidence["shared_with_entries"][0], forum.as_str());
 
     // Matched by platform URL + username; breached.
     assert_eq!(statuses(&ctx, "wm-insta"), [Pass, Pass, Fail]);
@@ -312,6 +333,106 @@ fn csv_bitwarden_column_names() {
     assert_eq!(v.entries[0].path(), "Social/X WestmerePolice");
     assert_eq!(v.entries[0].urls, vec!["https://x.com/WestmerePolice"]);
     assert!(v.entries[0].has_password());
+}
+
+/// The entries' paths, in file order.
+fn paths(v: &Vault) -> Vec<String> {
+    v.entries.iter().map(|e| e.path()).collect()
+}
+
+#[test]
+fn keepassxc_csv_export_drops_the_root_group_and_the_recycle_bin() {
+    let v = vault::load_vault(&data("keepassxc.csv"), &no_prompt()).unwrap();
+    assert_eq!(
+        paths(&v),
+        [
+            "Social/X WestmerePolice",
+            "Social/Facebook page",
+            "Social/Instagram",
+            "Personal/old forum"
+        ]
+    );
+    check_all(&v, false);
+}
+
+#[test]
+fn bitwarden_csv_export_splits_joined_uris_and_skips_notes() {
+    let v = vault::load_vault(&data("bitwarden.csv"), &no_prompt()).unwrap();
+    assert_eq!(v.entries.len(), 4, "{:?}", paths(&v));
+    assert_eq!(
+        v.entries[2].urls,
+        [
+            "https://help.example.org/",
+            "https://www.instagram.com/accounts/login/"
+        ]
+    );
+    check_all(&v, false);
+}
+
+#[test]
+fn bitwarden_organisation_csv_matches_by_collection() {
+    let v = vault::load_vault(&data("bitwarden-org.csv"), &no_prompt()).unwrap();
+    assert_eq!(v.entries[0].path(), "Social/X WestmerePolice");
+    assert_eq!(v.entries[0].also_in, ["Press"]);
+    check_all(&v, false);
+    // Any of the item's collections names it.
+    let mut inv = inventory();
+    inv.accounts[0].security.vault_entry = Some("Press/X WestmerePolice".into());
+    let creds = vault::assess(&inv, &v, BreachSource::None);
+    assert!(matches!(
+        &creds.per_account["wm-x-main"].entry,
+        EntryMatch::Matched { path, .. } if path == "Social/X WestmerePolice"
+    ));
+}
+
+#[test]
+fn bitwarden_organisation_json_matches_by_collection() {
+    let v = vault::load_vault(&data("bitwarden-org.json"), &no_prompt()).unwrap();
+    assert_eq!(v.format, vault::VaultFormat::Bitwarden);
+    assert_eq!(
+        paths(&v),
+        [
+            "Social/X WestmerePolice",
+            "Social/Facebook page",
+            "Social/Instagram",
+            "Personal/old forum"
+        ]
+    );
+    check_all(&v, false);
+}
+
+#[test]
+fn onepassword_csv_has_no_folders_and_matches_on_title() {
+    let v = vault::load_vault(&data("1password.csv"), &no_prompt()).unwrap();
+    assert!(!v.has_folders);
+    assert_eq!(v.entries[0].path(), "X WestmerePolice");
+    check_all_named(&v, false, false);
+    // With folders, a folder that does not match is a missing entry, not a title match.
+    let v = vault::load_vault(&data("keepassxc.csv"), &no_prompt()).unwrap();
+    let mut inv = inventory();
+    inv.accounts[0].security.vault_entry = Some("Press/X WestmerePolice".into());
+    let creds = vault::assess(&inv, &v, BreachSource::None);
+    assert!(matches!(
+        creds.per_account["wm-x-main"].entry,
+        EntryMatch::NamedEntryMissing { .. }
+    ));
+}
+
+#[test]
+fn pykeepass_kdbx4_with_history_and_custom_fields() {
+    let v = vault::load_vault(&data("pykeepass.kdbx"), &opts_with(KDBX_MASTER)).unwrap();
+    assert_eq!(v.format, vault::VaultFormat::Keepass);
+    // The recycle bin's entry is left out; the history entry is not an entry.
+    assert_eq!(
+        paths(&v),
+        [
+            "Social/X WestmerePolice",
+            "Social/Facebook page",
+            "Social/Instagram",
+            "Personal/old forum"
+        ]
+    );
+    check_all(&v, false);
 }
 
 #[test]
@@ -518,15 +639,217 @@ fn pwned_file_binary_search_finds_every_line_and_no_other() {
         let f = PwnedFile::open(&path).unwrap();
         for (i, h) in lines.iter().enumerate() {
             let key: [u8; 40] = h.as_bytes().try_into().unwrap();
-            assert_eq!(f.count(&key), Some(i as u64 + 1), "{name} line {i}");
+            assert_eq!(f.count(&key), Ok(Some(i as u64 + 1)), "{name} line {i}");
         }
         for miss in ["absent", "also absent", ""] {
             let key: [u8; 40] = sha1_upper(miss).as_bytes().try_into().unwrap();
-            assert_eq!(f.count(&key), None);
+            assert_eq!(f.count(&key), Ok(None));
         }
-        assert_eq!(f.count(&[b'0'; 40]), None);
-        assert_eq!(f.count(&[b'F'; 40]), None);
+        assert_eq!(f.count(&[b'0'; 40]), Ok(None));
+        assert_eq!(f.count(&[b'F'; 40]), Ok(None));
     }
+}
+
+fn key(hash: &str) -> [u8; 40] {
+    hash.as_bytes().try_into().unwrap()
+}
+
+/// The message of the input error `PwnedFile::open` gives for `path`.
+fn open_error(path: &Path) -> String {
+    let err = PwnedFile::open(path).unwrap_err();
+    assert_eq!(err.exit_code(), 2, "{err}");
+    let Error::Input(d) = &err else {
+        panic!("not an input error: {err:?}")
+    };
+    d[0].message.clone()
+}
+
+/// 2,000 `(hash, count)` lines sorted by hash, `BREACHED` among them.
+fn sorted_lines() -> Vec<(String, u64)> {
+    let mut lines: Vec<(String, u64)> = (0..2000u32)
+        .map(|i| (sha1_upper(&format!("p{i}")), u64::from(i) + 1))
+        .collect();
+    lines.push((sha1_upper(BREACHED), 2_254_650));
+    lines.sort();
+    lines
+}
+
+fn write_lines(path: &Path, lines: &[(String, u64)], bom: bool) {
+    let mut body = if bom {
+        "\u{FEFF}".to_string()
+    } else {
+        String::new()
+    };
+    for (h, c) in lines {
+        body.push_str(&format!("{h}:{c}\r\n"));
+    }
+    std::fs::write(path, body).unwrap();
+}
+
+#[test]
+fn pwned_file_ordered_by_prevalence_is_refused_with_the_file_to_download() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = sorted_lines();
+    // The published "ordered by count" list: most prevalent first.
+    lines.sort_by_key(|l| std::cmp::Reverse(l.1));
+    let path = dir
+        .path()
+        .join("pwned-passwords-sha1-ordered-by-count-v8.txt");
+    write_lines(&path, &lines, false);
+    let message = open_error(&path);
+    assert!(message.contains("ordered-by-hash"), "{message}");
+    assert!(message.contains("prevalence"), "{message}");
+    let err = BreachSource::Offline(path).validate().unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+}
+
+#[test]
+fn audit_with_a_list_ordered_by_prevalence_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = sorted_lines();
+    lines.sort_by_key(|l| std::cmp::Reverse(l.1));
+    let pwned = dir.path().join("pwned.txt");
+    write_lines(&pwned, &lines, false);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = assert_cmd::Command::cargo_bin("palisade")
+        .unwrap()
+        .arg("audit")
+        .arg(root.join("examples/westmere.yaml"))
+        .arg("--vault")
+        .arg(data("bitwarden.json"))
+        .arg("--pwned-file")
+        .arg(&pwned)
+        .args(["--as-of", "2026-10-01", "--out"])
+        .arg(dir.path().join("out"))
+        .env_remove(vault::PWNED_API_ENV)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ordered-by-hash"), "{stderr}");
+}
+
+#[test]
+fn pwned_file_out_of_order_where_a_lookup_goes_is_an_error_never_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let sorted = sorted_lines();
+    // Sorted, except for a few adjacent pairs swapped halfway between the lines sampled at
+    // open (every 2001/32 lines): the sample misses them; the look-ups that pass by must not.
+    let mut lines = sorted.clone();
+    for i in [31, 531, 1031, 1531] {
+        lines.swap(i, i + 1);
+    }
+    let path = dir.path().join("pwned.txt");
+    write_lines(&path, &lines, false);
+    let f = PwnedFile::open(&path).unwrap();
+    let mut caught = 0;
+    for (h, c) in &sorted {
+        match f.count(&key(h)) {
+            Ok(Some(found)) => assert_eq!(found, *c),
+            Ok(None) => panic!("{h} is in the file but was reported absent"),
+            Err(e) => {
+                assert_eq!(e, vault::CorpusError::Unsorted);
+                caught += 1;
+            }
+        }
+    }
+    assert!(caught > 0, "no look-up noticed the disorder");
+}
+
+#[test]
+fn pwned_file_with_bom_and_crlf_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = sorted_lines();
+    let path = dir.path().join("pwned.txt");
+    write_lines(&path, &lines, true);
+    let f = PwnedFile::open(&path).unwrap();
+    for (h, c) in [&lines[0], &lines[1000], &lines[lines.len() - 1]] {
+        assert_eq!(f.count(&key(h)), Ok(Some(*c)));
+    }
+    assert_eq!(f.count(&key(&sha1_upper(BREACHED))), Ok(Some(2_254_650)));
+}
+
+/// The downloader's `-s false` output for `lines`: one `PREFIX.txt` per prefix, suffixes only.
+fn range_dir(dir: &Path, lines: &[(String, u64)], suffix_len: usize) {
+    let mut files: std::collections::BTreeMap<String, String> = Default::default();
+    for (h, c) in lines {
+        let h = &h[..5 + suffix_len];
+        files
+            .entry(h[..5].to_string())
+            .or_default()
+            .push_str(&format!("{}:{c}\r\n", &h[5..]));
+    }
+    for (prefix, body) in files {
+        std::fs::write(dir.join(format!("{prefix}.txt")), body).unwrap();
+    }
+}
+
+#[test]
+fn pwned_range_directory_is_searched_and_a_missing_range_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = sorted_lines();
+    range_dir(dir.path(), &lines, 35);
+    let f = PwnedFile::open(dir.path()).unwrap();
+    for (h, c) in lines.iter().step_by(37) {
+        assert_eq!(f.count(&key(h)), Ok(Some(*c)), "{h}");
+    }
+    // Same prefix as a present hash, other suffix: absent.
+    let mut absent = lines[5].0.clone();
+    absent.replace_range(39..40, if absent.ends_with('0') { "1" } else { "0" });
+    assert_eq!(f.count(&key(&absent)), Ok(None));
+    // A prefix with no file: the download is incomplete, which is not "clean".
+    let prefixes: std::collections::BTreeSet<&str> = lines.iter().map(|l| &l.0[..5]).collect();
+    let missing = (0..0x10_0000u32)
+        .map(|p| format!("{p:05X}"))
+        .find(|p| !prefixes.contains(p.as_str()))
+        .unwrap();
+    let probe = format!("{missing}{}", "0".repeat(35));
+    assert_eq!(f.count(&key(&probe)), Err(vault::CorpusError::MissingRange));
+
+    // Through assess: the breached password is found in the directory.
+    let v = vault::load_vault(&data("bitwarden.json"), &no_prompt()).unwrap();
+    let creds = vault::assess(
+        &inventory(),
+        &v,
+        BreachSource::Offline(dir.path().to_path_buf()),
+    );
+    assert_eq!(
+        creds.per_account["wm-insta"].breach,
+        BreachStatus::Found { count: 2_254_650 }
+    );
+}
+
+#[test]
+fn ntlm_lists_are_named_as_ntlm() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("pwned-passwords-ntlm-ordered-by-hash-v8.txt");
+    std::fs::write(&p, "00000010F4B3B2D9A4E4B53B7A9F1C3A:3\r\n").unwrap();
+    let message = open_error(&p);
+    assert!(message.contains("NTLM"), "{message}");
+    let ranges = dir.path().join("ntlm");
+    std::fs::create_dir(&ranges).unwrap();
+    std::fs::write(
+        ranges.join("00000.txt"),
+        "0010F4B3B2D9A4E4B53B7A9F1C3:3\r\n",
+    )
+    .unwrap();
+    let message = open_error(&ranges);
+    assert!(message.contains("NTLM"), "{message}");
+}
+
+#[test]
+fn directories_and_devices_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
+    let message = open_error(dir.path());
+    assert!(message.contains("range files"), "{message}");
+    assert!(!message.contains("No such device"), "{message}");
+    let message = open_error(Path::new("/dev/null"));
+    assert!(message.contains("not a regular file"), "{message}");
+    let message = open_error(&dir.path().join("absent.txt"));
+    assert!(message.contains("no such file"), "{message}");
 }
 
 #[test]

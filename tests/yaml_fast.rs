@@ -117,6 +117,7 @@ fn layouts_the_splitter_must_not_be_fooled_by() {
         "base: &b {x: 1}\naccounts:\n  - *b\n  - *b\n  - *b\n",
         "accounts:\n  - <<: {x: 1}\n  - id: b\n  - id: c\n",
         "accounts:\n  - !!str 12\n  - id: b\n  - id: c\n",
+        "accounts:\n  - !!timestamp 2021-01-10\n  - !custom b\n  - !!map {id: !!int \"3\"}\n",
         // Odd indentation inside the sequence.
         "accounts:\n    - id: a\n  - id: b\n    - id: c\n",
     ];
@@ -211,6 +212,15 @@ fn scalar() -> impl Strategy<Value = String> {
         "\"[a-z \\-:#]{0,10}\"",
         "'[a-z \\-:#]{0,10}'",
         "20[0-9]{2}-[01][0-9]-[0-3][0-9]",
+        // Explicit tags as PyYAML's canonical output and ruamel's quoted scalars write them.
+        "!!str \"[a-z0-9 .:-]{0,8}\"",
+        "!!str [a-z0-9]{1,6}",
+        "!!int \"[+-]?[0-9]{1,5}\"",
+        "!!float \"[+-]?[0-9]{1,3}(\\.[0-9]{0,3})?\"",
+        "!!bool \"(true|false|True|yes)\"",
+        "!!null \"\"",
+        "!!timestamp \"20[0-9]{2}-[01][0-9]-[0-3][0-9]\"",
+        "!![a-z]{2,6} x",
     ]
 }
 

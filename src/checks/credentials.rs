@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::engine::{Context, Outcome};
 use crate::model::{Account, AccountStatus, PasswordStorage};
-use crate::vault::{AccountCredential, BreachStatus, Credentials, EntryMatch};
+use crate::vault::{AccountCredential, BreachStatus, Credentials, EntryMatch, MatchedBy};
 
 /// Looks up the account's facts, or the outcome that applies when there are none.
 fn facts<'c>(ctx: &'c Context, account: &Account) -> Result<&'c AccountCredential, Outcome> {
@@ -45,6 +45,24 @@ fn entry_evidence(cred: &AccountCredential) -> serde_json::Value {
 }
 
 pub fn vault_password_strength(ctx: &Context, account: &Account) -> Outcome {
+    let mut outcome = strength_outcome(ctx, account);
+    // The user named a folder the export cannot show: say that only the title was compared.
+    if let Ok(AccountCredential {
+        entry: EntryMatch::Matched {
+            by: MatchedBy::TitleOnly,
+            ..
+        },
+        ..
+    }) = facts(ctx, account)
+    {
+        outcome.message.push_str(
+            " (matched on the title alone: this vault export has no folders, so the folder in security.vault_entry was not checked)",
+        );
+    }
+    outcome
+}
+
+fn strength_outcome(ctx: &Context, account: &Account) -> Outcome {
     let cred = match facts(ctx, account) {
         Ok(c) => c,
         Err(o) => return o,

@@ -68,7 +68,8 @@ pub struct Args {
     /// KeePass key file
     #[arg(long, value_name = "FILE")]
     pub vault_key_file: Option<PathBuf>,
-    /// Offline Pwned Passwords corpus (SHA-1 ordered by hash, HASH:COUNT lines)
+    /// Offline Pwned Passwords corpus: the SHA-1 list ordered by hash (HASH:COUNT lines), or a
+    /// directory of range files (haveibeenpwned-downloader -s false)
     #[arg(long, value_name = "FILE")]
     pub pwned_file: Option<PathBuf>,
     /// Use the network: platform APIs, the published accounts page, breach look-ups (off by default)

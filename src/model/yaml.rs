@@ -203,6 +203,7 @@ fn options() -> serde_saphyr::Options {
         budget: Some(budget),
         alias_limits: aliases,
         strict_booleans: true,
+        reject_unsupported_tags: true,
         leading_zero_numbers_as_strings: true,
         underscored_numbers_as_strings: true,
         with_snippet: false,
@@ -266,9 +267,60 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Node<'a>, Diagnostic> {
     parse_slow(file, text)
 }
 
+/// The namespace of the YAML core schema's tags (`!!str` is `tag:yaml.org,2002:str`).
+pub const CORE_TAG_PREFIX: &str = "tag:yaml.org,2002:";
+
+/// Tags read as the plain values they name: the YAML 1.2 core schema's, and `!!timestamp`.
+const READ_TAGS: &[&str] = &["str", "int", "float", "bool", "null", "seq", "map"];
+
+/// Checks the explicit tags of a document that other tools wrote (PyYAML's `canonical=True`,
+/// ruamel with every scalar quoted): a tag must be written `!!name` with a name of the core
+/// schema, or `!!timestamp`; any other is a located error. Returns the text to read, with each
+/// `!!timestamp` rewritten in place to `!!str` padded with spaces (the same length, so every
+/// location stays put): `serde-saphyr` refuses to read a timestamp as text, and palisade reads
+/// dates from text.
+fn check_tags<'t>(file: &str, text: &'t str) -> Result<Cow<'t, str>, Diagnostic> {
+    use granit_parser::{Scanner, StrInput, TokenType};
+    // Most inventories carry no tag at all; only then is the document scanned an extra time.
+    if !text.contains('!') {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut out: Option<String> = None;
+    // A syntax error ends the scan; serde-saphyr then reports it, with its wording.
+    for token in Scanner::new(StrInput::new(text)).map_while(Result::ok) {
+        let (span, kind) = token.into_parts();
+        let TokenType::Tag(handle, suffix) = kind else {
+            continue;
+        };
+        let timestamp = handle == "!!" && suffix == "timestamp";
+        let core = handle == "!!" && READ_TAGS.contains(&suffix.as_ref());
+        if !(core || timestamp) {
+            return Err(Diagnostic {
+                code: Code::Syntax,
+                file: file.to_owned(),
+                line: u32::try_from(span.start.line()).unwrap_or(u32::MAX),
+                column: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
+                message: format!(
+                    "unsupported YAML tag `{handle}{suffix}`: palisade reads the core schema's tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map) and !!timestamp as plain values; remove the tag"
+                ),
+                snippet: None,
+            });
+        }
+        let bytes = span.start.byte_offset().zip(span.end.byte_offset());
+        if let Some((start, end)) = bytes.filter(|_| timestamp) {
+            if text.get(start..end) == Some("!!timestamp") {
+                out.get_or_insert_with(|| text.to_owned())
+                    .replace_range(start..end, "!!str      ");
+            }
+        }
+    }
+    Ok(out.map_or(Cow::Borrowed(text), Cow::Owned))
+}
+
 /// Reads the document with `serde-saphyr`: every YAML feature, and the authoritative errors.
 pub fn parse_slow(file: &str, text: &str) -> Result<Node<'static>, Diagnostic> {
-    serde_saphyr::from_str_with_options::<Node>(text, options()).map_err(|e| {
+    let text = check_tags(file, text)?;
+    serde_saphyr::from_str_with_options::<Node>(&text, options()).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| {

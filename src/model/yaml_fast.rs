@@ -1,9 +1,9 @@
 //! The fast path of YAML loading: builds the located tree straight from the parser's events
 //! (`granit-parser`, the parser under `serde-saphyr`), without a serde round trip per node.
 //!
-//! It handles the documents inventories are made of (mappings, sequences, untagged scalars) and
-//! gives up, returning `None`, on anything else: a syntax error, an anchor or alias, a tag, a
-//! merge key, a duplicate or non-text key, deep nesting, several documents. `yaml::parse` then
+//! It handles the documents inventories are made of (mappings, sequences, scalars untagged or
+//! under a core-schema tag) and gives up, returning `None`, on anything else: a syntax error, an
+//! anchor or alias, any other tag, a merge key, a duplicate or non-text key, deep nesting, several documents. `yaml::parse` then
 //! reads the whole document again with `serde-saphyr`, which stays the authority on every
 //! error message and on every feature the fast path leaves out. A differential test holds the
 //! two to the same tree, locations included.
@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use granit_parser::{Event, Parser, ScalarStyle};
+use granit_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::inventory::Loc;
 use super::yaml::{Kind, Node, Span};
@@ -103,7 +103,7 @@ fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Opt
             }
             Event::DocumentEnd => continue,
             Event::Scalar(value, style, anchor, tag) => {
-                if anchor != 0 || tag.is_some() {
+                if anchor != 0 {
                     return None;
                 }
                 // A block scalar's span runs on to the next token, which lies beyond a piece
@@ -113,15 +113,24 @@ fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Opt
                     return None;
                 }
                 let (loc, span) = at(&span);
-                let kind = if style == ScalarStyle::Plain {
-                    resolve_plain(value)?
-                } else {
-                    Kind::Str(value)
+                let kind = match tag {
+                    Some(tag) => resolve_tagged(value, &tag)?,
+                    None if style == ScalarStyle::Plain => resolve_plain(value)?,
+                    None => Kind::Str(value),
                 };
                 Node { loc, span, kind }
             }
-            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag)
-                if anchor != 0 || tag.is_some() || stack.len() >= MAX_DEPTH =>
+            Event::SequenceStart(_, anchor, ref tag)
+                if anchor != 0
+                    || tag.as_deref().is_some_and(|t| !is_core(t, "seq"))
+                    || stack.len() >= MAX_DEPTH =>
+            {
+                return None;
+            }
+            Event::MappingStart(_, anchor, ref tag)
+                if anchor != 0
+                    || tag.as_deref().is_some_and(|t| !is_core(t, "map"))
+                    || stack.len() >= MAX_DEPTH =>
             {
                 return None;
             }
@@ -193,6 +202,68 @@ fn parse_part(text: &str, byte_base: usize, line_base: usize, last: bool) -> Opt
         return None;
     }
     root
+}
+
+/// A scalar under an explicit tag, as PyYAML's canonical output and ruamel's quoted scalars
+/// write them: the core-schema tags read as the plain value they name (`!!int "3"` is 3,
+/// `!!str 12` is "12"), `!!timestamp` as its text (dates are read from text). `None` for any
+/// other tag or a value the tag does not fit; the slow path then decides, with the message.
+pub fn resolve_tagged<'a>(value: Cow<'a, str>, tag: &Tag) -> Option<Kind<'a>> {
+    // Other spellings (verbatim, `%TAG` handles) are the slow path's to refuse.
+    if tag.original_handle() != "!!" {
+        return None;
+    }
+    if is_timestamp(tag) {
+        return Some(Kind::Str(value));
+    }
+    let t = value.trim_matches([' ', '\t', '\r', '\n']);
+    match tag.core_suffix()? {
+        "str" => Some(Kind::Str(value)),
+        "null" => Some(Kind::Null),
+        "bool" => match t {
+            "true" | "True" | "TRUE" => Some(Kind::Bool(true)),
+            "false" | "False" | "FALSE" => Some(Kind::Bool(false)),
+            _ => None,
+        },
+        "int" if decimal_integer(t) => parse_int(t).map(Kind::int),
+        // Only the plain decimal spellings; the rest are the slow path's to judge.
+        "float" if simple_decimal(t) => parse_float(t).filter(|f| f.is_finite()).map(Kind::Float),
+        _ => None,
+    }
+}
+
+/// `!!name` as written, resolving to the core schema's `name`.
+fn is_core(tag: &Tag, name: &str) -> bool {
+    tag.original_handle() == "!!" && tag.core_suffix() == Some(name)
+}
+
+/// `!!timestamp` exactly as written by PyYAML and ruamel (YAML 1.1's type, outside the 1.2
+/// core schema): `yaml::parse_slow` reads the same spelling as `!!str`.
+pub fn is_timestamp(tag: &Tag) -> bool {
+    tag.original_handle() == "!!"
+        && tag
+            .suffix_in_namespace(super::yaml::CORE_TAG_PREFIX)
+            .as_deref()
+            == Some("timestamp")
+}
+
+fn decimal_integer(t: &str) -> bool {
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !leading_zero_decimal(t)
+}
+
+fn simple_decimal(t: &str) -> bool {
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (mantissa, exponent) = match digits.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (digits, None),
+    };
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !(whole.is_empty() && frac.is_empty())
+        && all_digits(whole)
+        && all_digits(frac)
+        && exponent.is_none_or(|e| !e.is_empty() && all_digits(e))
 }
 
 fn has_key(entries: &[(Node, Node)], key: &str) -> bool {

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use super::digest::is_not_assessed;
 use crate::model::results::Report;
 
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct Catalogue {
     pub frameworks: Vec<Framework>,
@@ -213,9 +212,17 @@ mod tests {
             .flat_map(|f| f.requirements.iter().map(|r| r.id.as_str()))
             .collect();
         for c in &registry.checks {
-            assert!(!c.def.requirements.is_empty(), "{} serves no requirement", c.def.id);
+            assert!(
+                !c.def.requirements.is_empty(),
+                "{} serves no requirement",
+                c.def.id
+            );
             for r in &c.def.requirements {
-                assert!(ids.contains(r.as_str()), "{} names unknown requirement {r}", c.def.id);
+                assert!(
+                    ids.contains(r.as_str()),
+                    "{} names unknown requirement {r}",
+                    c.def.id
+                );
             }
         }
         for f in &cat.frameworks {
@@ -225,7 +232,11 @@ mod tests {
                     .iter()
                     .any(|c| c.def.requirements.contains(&r.id));
                 assert!(r.manual || served, "{} is neither served nor manual", r.id);
-                assert!(!(r.manual && served), "{} is served but marked manual", r.id);
+                assert!(
+                    !(r.manual && served),
+                    "{} is served but marked manual",
+                    r.id
+                );
             }
         }
     }

@@ -63,6 +63,9 @@ pub enum EntryMatch {
 pub enum MatchedBy {
     /// `security.vault_entry`.
     VaultEntry,
+    /// `security.vault_entry` names a folder, but the export has no folders (1Password's CSV):
+    /// matched on the title alone, the folder unchecked.
+    TitleOnly,
     /// The entry's URL is the account's platform and names the handle (or its username does).
     Url,
     /// An entry without URL whose username is the handle.

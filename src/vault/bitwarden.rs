@@ -1,5 +1,11 @@
 //! Bitwarden's unencrypted JSON export: `folders[]` and `items[]`; only login items (type 1)
-//! become entries. Passwords are deserialised straight into `SecretString`.
+//! become entries. Passwords are deserialised straight into `SecretString`; the items' password
+//! history and custom fields are never read.
+//!
+//! An organisation's export has `collections[]` and per item `collectionIds[]` instead of
+//! folders (bitwarden/clients, `org-vault-export.service.ts` and `cipher.export.ts`, checked
+//! 2026-11-30): a collection then plays the part of a folder, so that `security.vault_entry:
+//! "Social/X …"` names an item in the collection "Social" as it names one in the folder "Social".
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,6 +23,8 @@ struct Export {
     #[serde(default)]
     folders: Vec<Folder>,
     #[serde(default)]
+    collections: Vec<Folder>,
+    #[serde(default)]
     items: Vec<Item>,
 }
 
@@ -31,6 +39,11 @@ struct Folder {
 struct Item {
     #[serde(default)]
     folder_id: Option<String>,
+    #[serde(default)]
+    collection_ids: Option<Vec<String>>,
+    /// Set on items in the trash, which are not in use.
+    #[serde(default)]
+    deleted_date: Option<serde::de::IgnoredAny>,
     /// Absent in hand-made exports: an item with a `login` is a login.
     #[serde(rename = "type", default = "login_kind")]
     kind: u8,
@@ -94,14 +107,32 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<RawEntry>, Error> {
     }
     let folders: HashMap<String, String> =
         export.folders.into_iter().map(|f| (f.id, f.name)).collect();
+    let collections: HashMap<String, String> = export
+        .collections
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     Ok(export
         .items
         .into_iter()
-        .filter(|i| i.kind == LOGIN)
+        .filter(|i| i.kind == LOGIN && i.deleted_date.is_none())
         .filter_map(|i| {
             let login = i.login?;
+            let mut places: Vec<String> = i
+                .folder_id
+                .and_then(|id| folders.get(&id).cloned())
+                .into_iter()
+                .chain(
+                    i.collection_ids
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|id| collections.get(id).cloned()),
+                )
+                .collect();
+            let folder = (!places.is_empty()).then(|| places.remove(0));
             Some(RawEntry {
-                folder: i.folder_id.and_then(|id| folders.get(&id).cloned()),
+                folder,
+                also_in: places,
                 name: i.name.unwrap_or_default(),
                 username: login.username,
                 urls: login

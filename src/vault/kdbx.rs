@@ -10,6 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 use super::{bad_vault, RawEntry};
 use crate::error::Error;
 
+pub(crate) use super::kdf::check as check_kdf;
+
 pub(crate) fn parse(
     path: &Path,
     bytes: &[u8],
@@ -43,6 +45,7 @@ pub(crate) fn parse(
         for entry in group.entries() {
             out.push(RawEntry {
                 folder: folder.clone(),
+                also_in: vec![],
                 name: entry.get_title().unwrap_or_default().to_string(),
                 username: entry.get_username().map(str::to_string),
                 urls: entry

@@ -1,7 +1,8 @@
 //! Which vault entry holds which account's password.
 //!
 //! Order of evidence: the inventory's `security.vault_entry` (`Folder/Name` or `Name`) is
-//! authoritative; otherwise an entry whose URL is on the account's platform and whose URL path or
+//! authoritative (in an export without folders, such as 1Password's CSV, `Folder/Name` falls back
+//! to the title alone, and the match says so); otherwise an entry whose URL is on the account's platform and whose URL path or
 //! username is the handle; otherwise an entry with no URL whose username is the handle. Several
 //! equally good entries are ambiguous, reported rather than guessed: a guess could pass an account
 //! on the strength of the wrong password.
@@ -56,15 +57,21 @@ fn match_one(account: &Account, vault: &Vault) -> AccountMatch {
         .map(str::trim)
         .filter(|w| !w.is_empty())
     {
-        let by_path: Vec<usize> = indices(vault, |e| e.path().eq_ignore_ascii_case(wanted));
-        let found = if by_path.is_empty() {
-            indices(vault, |e| e.name.eq_ignore_ascii_case(wanted))
+        let by_path: Vec<usize> =
+            indices(vault, |e| e.paths().any(|p| p.eq_ignore_ascii_case(wanted)));
+        let (found, by) = if by_path.is_empty() {
+            let by_name = indices(vault, |e| e.name.eq_ignore_ascii_case(wanted));
+            if by_name.is_empty() && !vault.has_folders {
+                (by_title(vault, wanted), MatchedBy::TitleOnly)
+            } else {
+                (by_name, MatchedBy::VaultEntry)
+            }
         } else {
-            by_path
+            (by_path, MatchedBy::VaultEntry)
         };
         return match found.as_slice() {
             [] => AccountMatch::NamedEntryMissing(wanted.to_string()),
-            [i] => AccountMatch::Entry(*i, MatchedBy::VaultEntry),
+            [i] => AccountMatch::Entry(*i, by),
             many => {
                 AccountMatch::Ambiguous(many.iter().map(|i| vault.entries[*i].path()).collect())
             }
@@ -100,6 +107,17 @@ fn match_one(account: &Account, vault: &Vault) -> AccountMatch {
         [] => AccountMatch::NoMatch,
         many => AccountMatch::Ambiguous(many.iter().map(|i| vault.entries[*i].path()).collect()),
     }
+}
+
+/// In an export without folders, `Folder/Title` names the entry titled `Title`: the folder part
+/// is dropped at the first `/` after which some entry's title matches (titles may hold `/`).
+fn by_title(vault: &Vault, wanted: &str) -> Vec<usize> {
+    wanted
+        .match_indices('/')
+        .map(|(at, _)| &wanted[at + 1..])
+        .map(|title| indices(vault, |e| e.name.eq_ignore_ascii_case(title.trim())))
+        .find(|found| !found.is_empty())
+        .unwrap_or_default()
 }
 
 fn indices(vault: &Vault, pred: impl Fn(&VaultEntry) -> bool) -> Vec<usize> {

@@ -29,9 +29,11 @@
 
 mod assess;
 mod bitwarden;
+mod corpus;
 mod csvfile;
 pub mod hibp;
 mod kdbx;
+pub mod kdf;
 mod matching;
 pub mod pwned;
 
@@ -50,8 +52,8 @@ pub use assess::{
 };
 pub use matching::{match_accounts, AccountMatch, VaultMatches};
 pub use pwned::{
-    check_breaches, check_breaches_with, BreachReport, BreachSource, BreachStatus, PwnedFile,
-    DEFAULT_PWNED_API, PWNED_API_ENV,
+    check_breaches, check_breaches_with, BreachReport, BreachSource, BreachStatus, CorpusError,
+    PwnedFile, DEFAULT_PWNED_API, PWNED_API_ENV,
 };
 
 /// Environment variable holding the KeePass master password (never a command-line option: those
@@ -105,8 +107,12 @@ impl fmt::Debug for VaultOptions {
 /// One login in the vault. Names, folders, usernames and URLs are not secret (they appear in
 /// findings); the password is, and is reachable only inside this module.
 pub struct VaultEntry {
-    /// Folder path, `/`-separated (KeePass groups below the root, Bitwarden folder names).
+    /// Folder path, `/`-separated (KeePass groups below the root, Bitwarden folder names, or a
+    /// Bitwarden organisation's first collection).
     pub folder: Option<String>,
+    /// Further folders the same entry is in (the other collections of a Bitwarden organisation
+    /// item); `security.vault_entry` may name the entry by any of them.
+    pub also_in: Vec<String>,
     pub name: String,
     pub username: Option<String>,
     pub urls: Vec<String>,
@@ -126,6 +132,15 @@ impl VaultEntry {
             _ => self.name.clone(),
         }
     }
+    /// `Folder/Name` for the folder and for every further one ([`VaultEntry::also_in`]).
+    pub fn paths(&self) -> impl Iterator<Item = String> + '_ {
+        std::iter::once(self.path()).chain(
+            self.also_in
+                .iter()
+                .filter(|f| !f.is_empty())
+                .map(|f| format!("{f}/{}", self.name)),
+        )
+    }
     pub fn has_password(&self) -> bool {
         self.password.is_some()
     }
@@ -141,6 +156,7 @@ impl fmt::Debug for VaultEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VaultEntry")
             .field("folder", &self.folder)
+            .field("also_in", &self.also_in)
             .field("name", &self.name)
             .field("username", &self.username)
             .field("urls", &self.urls)
@@ -154,6 +170,9 @@ impl fmt::Debug for VaultEntry {
 pub struct Vault {
     pub path: PathBuf,
     pub format: VaultFormat,
+    /// False for exports that carry no folders at all (1Password's CSV): there an entry can
+    /// only be named by its title.
+    pub has_folders: bool,
     pub entries: Vec<VaultEntry>,
 }
 
@@ -162,6 +181,7 @@ impl fmt::Debug for Vault {
         f.debug_struct("Vault")
             .field("path", &self.path)
             .field("format", &self.format)
+            .field("has_folders", &self.has_folders)
             .field("entries", &self.entries)
             .finish()
     }
@@ -170,6 +190,7 @@ impl fmt::Debug for Vault {
 /// What a format reader hands back before fingerprints are added.
 pub(crate) struct RawEntry {
     pub folder: Option<String>,
+    pub also_in: Vec<String>,
     pub name: String,
     pub username: Option<String>,
     pub urls: Vec<String>,
@@ -177,9 +198,28 @@ pub(crate) struct RawEntry {
     pub password: Option<SecretString>,
 }
 
+/// What a format reader hands back: its entries, and whether the format has folders at all.
+pub(crate) struct Parsed {
+    pub entries: Vec<RawEntry>,
+    pub has_folders: bool,
+}
+
+impl From<Vec<RawEntry>> for Parsed {
+    fn from(entries: Vec<RawEntry>) -> Parsed {
+        Parsed {
+            entries,
+            has_folders: true,
+        }
+    }
+}
+
 impl Vault {
     /// Builds a vault from raw entries, fingerprinting passwords with a fresh random key.
-    pub(crate) fn from_raw(path: &Path, format: VaultFormat, raw: Vec<RawEntry>) -> Vault {
+    pub(crate) fn from_raw(path: &Path, format: VaultFormat, raw: Parsed) -> Vault {
+        let Parsed {
+            entries: raw,
+            has_folders,
+        } = raw;
         let mut key = Zeroizing::new(random_key());
         let entries = raw
             .into_iter()
@@ -189,6 +229,7 @@ impl Vault {
                 let fingerprint = password.as_ref().map(|p| keyed_hash(&key, p));
                 VaultEntry {
                     folder: r.folder.filter(|f| !f.is_empty()),
+                    also_in: r.also_in,
                     name: r.name,
                     username: r.username.filter(|u| !u.is_empty()),
                     urls: r
@@ -206,6 +247,7 @@ impl Vault {
         Vault {
             path: path.to_path_buf(),
             format,
+            has_folders,
             entries,
         }
     }
@@ -264,11 +306,13 @@ pub fn load_vault(path: &Path, opts: &VaultOptions) -> Result<Vault, Error> {
         None => detect_format(path, &bytes),
     };
     let raw = match format {
-        VaultFormat::Bitwarden => bitwarden::parse(path, &bytes)?,
+        VaultFormat::Bitwarden => bitwarden::parse(path, &bytes)?.into(),
         VaultFormat::Csv => csvfile::parse(path, &bytes)?,
         VaultFormat::Keepass => {
+            // Hostile key-derivation settings are refused before any password is asked for.
+            kdbx::check_kdf(path, &bytes)?;
             let password = master_password(path, opts)?;
-            kdbx::parse(path, &bytes, password.as_ref(), opts.key_file.as_deref())?
+            kdbx::parse(path, &bytes, password.as_ref(), opts.key_file.as_deref())?.into()
         }
     };
     Ok(Vault::from_raw(path, format, raw))

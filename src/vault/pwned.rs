@@ -1,13 +1,10 @@
 //! AUTH-09's breach corpora: Pwned Passwords online by k-anonymity (only the first five hex
 //! characters of a password's SHA-1 leave the machine, with response padding on), or offline from
-//! the published SHA-1 list ordered by hash, binary-searched over a memory map so that a file of
-//! tens of gigabytes is never loaded.
+//! the published SHA-1 list ordered by hash (`corpus.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use memmap2::Mmap;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -15,7 +12,8 @@ use sha1::{Digest, Sha1};
 use tokio::task::JoinSet;
 use zeroize::Zeroizing;
 
-use super::{bad_vault, Vault, VaultMatches};
+pub use super::corpus::{CorpusError, PwnedFile};
+use super::{Vault, VaultMatches};
 use crate::error::Error;
 use crate::online::http::{FailKind, Http, Options};
 use crate::online::{OnlineConfig, Progress, Session};
@@ -27,7 +25,8 @@ pub const PWNED_API_ENV: &str = "PALISADE_PWNED_API";
 /// Where AUTH-09 looks passwords up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BreachSource {
-    /// `--pwned-file`: the SHA-1 list ordered by hash, `HASH:COUNT` lines.
+    /// `--pwned-file`: the SHA-1 list ordered by hash (`HASH:COUNT` lines), or a directory of
+    /// the downloader's range files.
     Offline(PathBuf),
     /// `--online`: the range API at `base_url` (no trailing `/range`).
     Online { base_url: String },
@@ -145,8 +144,11 @@ pub fn check_breaches_with(
             Ok(file) => {
                 for (i, p) in with_password {
                     let status = match file.count(&sha1_hex(p)) {
-                        Some(count) if count > 0 => BreachStatus::Found { count },
-                        _ => BreachStatus::Clean,
+                        Ok(Some(count)) if count > 0 => BreachStatus::Found { count },
+                        Ok(_) => BreachStatus::Clean,
+                        Err(e) => BreachStatus::Failed {
+                            reason: format!("{e} ({})", path.display()),
+                        },
                     };
                     per_entry.insert(i, status);
                 }
@@ -214,104 +216,6 @@ fn sha1_hex(password: &SecretString) -> Zeroizing<[u8; 40]> {
         out[2 * i + 1] = HEX[(b & 0xF) as usize];
     }
     out
-}
-
-/// The offline corpus, memory-mapped.
-pub struct PwnedFile {
-    map: Mmap,
-}
-
-impl fmt::Debug for PwnedFile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PwnedFile")
-            .field("len", &self.map.len())
-            .finish()
-    }
-}
-
-impl PwnedFile {
-    /// Maps the file and checks that it starts like the SHA-1 list (`40 hex:count`); the NTLM
-    /// list or another file would otherwise silently find nothing.
-    pub fn open(path: &Path) -> Result<PwnedFile, Error> {
-        let file = std::fs::File::open(path).map_err(|e| {
-            bad_vault(
-                path,
-                0,
-                0,
-                format!("cannot read the Pwned Passwords file: {e}"),
-            )
-        })?;
-        // SAFETY: the map is read-only; a file truncated underneath us by another process could
-        // fault, the same risk every mmap-based reader accepts for a file it does not own.
-        let map = unsafe { Mmap::map(&file) }.map_err(|e| {
-            bad_vault(
-                path,
-                0,
-                0,
-                format!("cannot map the Pwned Passwords file: {e}"),
-            )
-        })?;
-        let first = map.split(|b| *b == b'\n').next().unwrap_or(&[]);
-        if parse_line(first).is_none() {
-            return Err(bad_vault(
-                path,
-                1,
-                1,
-                "not a Pwned Passwords SHA-1 file: lines must be `SHA1HEX:COUNT`, ordered by hash",
-            ));
-        }
-        Ok(PwnedFile { map })
-    }
-
-    /// The breach count of a SHA-1 given as 40 hex characters (either case), or `None`.
-    pub fn count(&self, sha1_hex: &[u8; 40]) -> Option<u64> {
-        let mut target = [0u8; 40];
-        for (t, s) in target.iter_mut().zip(sha1_hex) {
-            *t = s.to_ascii_uppercase();
-        }
-        let data: &[u8] = &self.map;
-        // Invariant: `lo` and `hi` are line starts (or the end); the answer, if any, is in [lo, hi).
-        let (mut lo, mut hi) = (0usize, data.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let start = data[lo..mid]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(lo, |p| lo + p + 1);
-            let end = data[start..hi]
-                .iter()
-                .position(|b| *b == b'\n')
-                .map_or(hi, |p| start + p);
-            let line = &data[start..end];
-            match parse_line(line) {
-                Some((hash, count)) => match cmp_upper(hash, &target) {
-                    std::cmp::Ordering::Equal => return Some(count),
-                    std::cmp::Ordering::Less => lo = end + 1,
-                    std::cmp::Ordering::Greater => hi = start,
-                },
-                // A blank or damaged line: look on both sides is not possible in a binary
-                // search, so step past it towards the end, which keeps the search finite.
-                None => lo = end + 1,
-            }
-        }
-        None
-    }
-}
-
-/// `HASH:COUNT` with an optional `\r`.
-fn parse_line(line: &[u8]) -> Option<(&[u8], u64)> {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let colon = line.iter().position(|b| *b == b':')?;
-    let (hash, rest) = line.split_at(colon);
-    if hash.len() != 40 || !hash.iter().all(u8::is_ascii_hexdigit) {
-        return None;
-    }
-    let count = std::str::from_utf8(&rest[1..]).ok()?.trim().parse().ok()?;
-    Some((hash, count))
-}
-
-fn cmp_upper(a: &[u8], b: &[u8; 40]) -> std::cmp::Ordering {
-    a.iter().map(u8::to_ascii_uppercase).cmp(b.iter().copied())
 }
 
 /// The first five hex characters of a hash: all that the range API is told.
@@ -422,15 +326,6 @@ async fn fetch_range(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_parse_with_crlf_and_reject_garbage() {
-        let h = [b'A'; 40];
-        let mut line = h.to_vec();
-        line.extend_from_slice(b":12\r");
-        assert_eq!(parse_line(&line), Some((&h[..], 12)));
-        assert_eq!(parse_line(b"hello"), None);
-    }
 
     #[test]
     fn only_the_range_api_s_own_answer_is_read() {
