@@ -44,6 +44,45 @@ pub fn check(platform: Platform, handle: &str) -> Option<String> {
     }
 }
 
+/// The longest handle the platform allows, in characters (`inventory.md`, "Handle rules"), or
+/// `None` where there is no limit. On Mastodon it is the limit of the user part (before
+/// `@instance`); on Bluesky, of the whole domain name. The one place that says it: the
+/// impersonation search's "cut to the limit" relation and the look-alike generator read it here,
+/// so that the platform catalogue can take it over in one place.
+pub fn max_len(platform: Platform) -> Option<usize> {
+    match platform {
+        Platform::X => Some(15),
+        Platform::Instagram | Platform::Threads | Platform::Youtube | Platform::Mastodon => {
+            Some(30)
+        }
+        Platform::Tiktok => Some(24),
+        Platform::Facebook => Some(50),
+        Platform::Linkedin => Some(100),
+        // A domain name (RFC 1035): 253 characters.
+        Platform::Bluesky => Some(253),
+        _ => None,
+    }
+}
+
+/// The platform's name as people write it ("TikTok", "X"), for reasons and messages.
+pub fn platform_name(platform: Platform) -> &'static str {
+    match platform {
+        Platform::X => "X",
+        Platform::Facebook => "Facebook",
+        Platform::Instagram => "Instagram",
+        Platform::Threads => "Threads",
+        Platform::Youtube => "YouTube",
+        Platform::Tiktok => "TikTok",
+        Platform::Linkedin => "LinkedIn",
+        Platform::Bluesky => "Bluesky",
+        Platform::Mastodon => "Mastodon",
+        Platform::Whatsapp => "WhatsApp",
+        Platform::Nextdoor => "Nextdoor",
+        Platform::Snapchat => "Snapchat",
+        Platform::Other => "another platform",
+    }
+}
+
 /// Handles compare case-insensitively; a leading `@` is not part of the handle.
 pub fn normalise(handle: &str) -> String {
     handle.strip_prefix('@').unwrap_or(handle).to_lowercase()
@@ -72,5 +111,26 @@ mod tests {
         assert!(check(Platform::Other, "two words").is_some());
         assert!(check(Platform::Tiktok, "a").is_some());
         assert!(check(Platform::Linkedin, "west_mere").is_some());
+    }
+
+    #[test]
+    fn max_len_is_the_limit_check_enforces() {
+        for p in [
+            Platform::X,
+            Platform::Instagram,
+            Platform::Threads,
+            Platform::Tiktok,
+            Platform::Youtube,
+            Platform::Facebook,
+            Platform::Linkedin,
+        ] {
+            let n = max_len(p).expect("a limit");
+            assert!(check(p, &"a".repeat(n)).is_none(), "{p} at {n}");
+            assert!(check(p, &"a".repeat(n + 1)).is_some(), "{p} over {n}");
+        }
+        let user = "a".repeat(30);
+        assert!(check(Platform::Mastodon, &format!("{user}@mastodon.social")).is_none());
+        assert!(check(Platform::Mastodon, &format!("{user}a@mastodon.social")).is_some());
+        assert_eq!(max_len(Platform::Other), None);
     }
 }
