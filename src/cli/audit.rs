@@ -199,7 +199,13 @@ pub fn audit(args: &Args, quiet: bool) -> crate::Result<Report> {
             .collect();
         let evidence = online::gather_blocking(&inv, &cfg, &probes);
         sources = evidence.sources.clone();
-        defensive = evidence.defensive_strings();
+        // Offered only where the platform does not forbid holding names (X does).
+        defensive = evidence
+            .defensive_registrations
+            .iter()
+            .filter(|d| impersonation::defensive::may_offer(d.platform))
+            .map(|d| format!("{}:{}", d.platform, d.handle))
+            .collect();
         online_candidates = evidence.candidates.clone();
         ctx.online = Some(evidence);
         if let Some(h) = vault::hibp::HibpConfig::from_env() {

@@ -27,6 +27,7 @@
 //! that gap, so neither side is on a knife edge.
 
 pub mod candidates;
+pub mod defensive;
 pub mod index;
 pub mod lookalikes;
 pub mod normalise;
