@@ -300,3 +300,39 @@ fn own_accounts_allow_and_triage() {
         vec!["WESTMERE.POLICE", "WestmerePo1ice", "WestmerePolcie"]
     );
 }
+
+#[test]
+fn another_platforms_handle_is_flagged_unless_listed_or_allowed() {
+    use palisade::model::AllowEntry;
+    let run = |inv: &palisade::model::Inventory| {
+        let mut s = Search::new(inv, None);
+        s.consider(&candidate(Platform::X, "@Westmere_Cops".into(), None));
+        s.finish()
+    };
+    // The fixture's TikTok account is westmere_cops; on X that name is nobody's official account.
+    let found = run(&westmere());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].account_id, "wm-tiktok");
+    assert_eq!(found[0].platform, "x");
+    assert_eq!(
+        found[0].reasons,
+        vec!["uses the organisation's TikTok handle on X".to_string()]
+    );
+    assert!(palisade::impersonation::is_flagged(&found[0]));
+
+    let mut allowed = westmere();
+    allowed.impersonation_allow.push(AllowEntry {
+        platform: Platform::X,
+        handle: "westmere_cops".into(),
+        reason: Some("our X account for the cops podcast".into()),
+    });
+    let found = run(&allowed);
+    assert_eq!(found[0].state.as_deref(), Some("allowed"));
+    assert!(!palisade::impersonation::is_flagged(&found[0]));
+
+    let mut listed = westmere();
+    listed
+        .accounts
+        .push(account("wm-x-cops", Platform::X, "westmere_cops", None));
+    assert!(run(&listed).is_empty(), "the inventory lists it on X");
+}

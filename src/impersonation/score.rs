@@ -550,6 +550,45 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_name_is_a_relation_of_its_own() {
+        let o = side("KestrelfordFire", None);
+        let c = side("KesstrelfordFir", None);
+        let (sc, rel) = score(&o, &c, &Extras::default());
+        assert!(rel && sc >= 0.86, "{sc}");
+        assert_eq!(
+            explain(&o, &c, &Extras::default())[0],
+            "cut to X's 15-character limit: the first 14 of 15 characters of KestrelfordFire, \
+             with one character changed"
+        );
+        let r = explain(&o, &side("RealKestrelford", None), &Extras::default());
+        assert!(r.iter().any(|x| x.contains("the first 11 of 15")), "{r:?}");
+        // The same letters one short of the limit were not cut: three edits, no relation.
+        assert!(s("KestrelfordFire", "KesstrelfordFi") < INDEX_FLOOR);
+        // At the limit, but only the place name is ours: less than half of the name kept.
+        assert!(s("KestrelfordFire", "KestrelAviation") < INDEX_FLOOR);
+        // Not at X's limit on Instagram (30): no cut relation there.
+        let insta = |h: &str| Side::new(Platform::Instagram, h, None);
+        let (sc, _) = score(
+            &insta("kestrelfordfire"),
+            &insta("realkestrelford"),
+            &Extras::default(),
+        );
+        assert!(sc < INDEX_FLOOR, "{sc}");
+    }
+
+    #[test]
+    fn one_shape_names_the_letters() {
+        let o = side("KestrelfordPol", None);
+        let c = side("KcstrclforclPol", None);
+        let (sc, rel) = score(&o, &c, &Extras::default());
+        assert!(rel && (sc - 0.95).abs() < 1e-9, "{sc}");
+        assert_eq!(
+            explain(&o, &c, &Extras::default()),
+            vec!["same shape once look-alike letters are read alike: e→c".to_string()]
+        );
+    }
+
+    #[test]
     fn edit_script_is_minimal() {
         let a: Vec<char> = "police".chars().collect();
         let b: Vec<char> = "pollice".chars().collect();
