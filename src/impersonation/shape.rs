@@ -47,8 +47,11 @@ const GLYPHS: &[(&str, &str)] = &[
 /// The look-alike pieces in skeleton terms, both directions, with one level of chaining; indexed
 /// by the first byte of the official side so that the matcher tries only pieces that can start.
 struct Pieces {
-    by_first: Vec<Vec<(Box<[u8]>, Box<[u8]>)>>,
+    by_first: Vec<Vec<Piece>>,
 }
+
+/// (official side, candidate side), skeleton bytes.
+type Piece = (Box<[u8]>, Box<[u8]>);
 
 fn pieces() -> &'static Pieces {
     static P: OnceLock<Pieces> = OnceLock::new();
@@ -72,7 +75,7 @@ fn pieces() -> &'static Pieces {
             }
         }
         raw.extend(chained);
-        let mut by_first: Vec<Vec<(Box<[u8]>, Box<[u8]>)>> = vec![Vec::new(); 128];
+        let mut by_first: Vec<Vec<Piece>> = vec![Vec::new(); 128];
         for (a, b) in raw {
             let (a, b) = (skeleton(&a), skeleton(&b));
             if a == b || a.is_empty() || b.is_empty() {
