@@ -20,7 +20,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use aho_corasick::AhoCorasick;
 
 use super::normalise::plain_lead_range;
-use super::score::{min_kept, Side, MAX_EDITS, MIN_CONTAINED};
+use super::score::{min_kept, Side, MAX_CUT_EDITS, MAX_EDITS, MIN_CONTAINED};
 use crate::model::Platform;
 
 /// Keys are already well-mixed 64-bit hashes: hashing them again would only cost time.
@@ -56,7 +56,12 @@ pub(super) fn mix(mut x: u64) -> u64 {
 
 /// Call `f` with the hash of every string obtained from `s` by deleting at most [`MAX_EDITS`]
 /// characters (with repeats: deduplicating would cost more than the extra lookups).
-fn for_each_deletion(s: &str, mut f: impl FnMut(u64)) {
+fn for_each_deletion(s: &str, f: impl FnMut(u64)) {
+    for_each_deletion_upto(s, MAX_EDITS, f)
+}
+
+/// As [`for_each_deletion`], deleting at most `max` (0, 1 or 2) characters.
+fn for_each_deletion_upto(s: &str, max: usize, mut f: impl FnMut(u64)) {
     let chars: Vec<u32> = s.chars().map(u32::from).collect();
     let n = chars.len();
     let mut prefix = Vec::with_capacity(n + 1);
@@ -70,7 +75,7 @@ fn for_each_deletion(s: &str, mut f: impl FnMut(u64)) {
     let sub = |a: usize, b: usize| prefix[b].wrapping_sub(prefix[a].wrapping_mul(pow[b - a]));
     let key = |h: u64, len: usize| mix(h ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     f(key(prefix[n], n));
-    if MAX_EDITS == 0 {
+    if max == 0 {
         return;
     }
     for i in 0..n {
@@ -80,7 +85,7 @@ fn for_each_deletion(s: &str, mut f: impl FnMut(u64)) {
                 .wrapping_add(sub(i + 1, n)),
             n - 1,
         ));
-        if MAX_EDITS < 2 {
+        if max < 2 {
             continue;
         }
         for j in i + 1..n {
@@ -218,7 +223,9 @@ impl Index {
             let chars: Vec<char> = f.plain.chars().collect();
             for kept in min_kept(chars.len())..chars.len() {
                 let prefix: String = chars[..kept].iter().collect();
-                for_each_deletion(&prefix, |h| p.prefixes.entry(h).or_default().push(id));
+                for_each_deletion_upto(&prefix, MAX_CUT_EDITS, |h| {
+                    p.prefixes.entry(h).or_default().push(id)
+                });
             }
         }
         for (platform, pats) in patterns {
@@ -335,7 +342,7 @@ impl Index {
                 .get(plain_lead_range(f.plain.as_bytes()))
                 .unwrap_or_default();
             for form in [f.plain.as_str(), lead] {
-                for_each_deletion(form, |h| {
+                for_each_deletion_upto(form, MAX_CUT_EDITS, |h| {
                     if let Some(ids) = p.prefixes.get(&h) {
                         out.extend_from_slice(ids);
                     }

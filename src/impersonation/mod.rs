@@ -21,9 +21,10 @@
 //! WestmereMotors1) and accounts sharing one word (WestmereBakery, TheWestmereNews).
 //!
 //! Measured: planted look-alikes score 0.887 to 1.000 (lowest: RealWesstmerePo, a cut with one
-//! changed letter); hard negatives at most 0.835 (WestmereMountai, two letters from a cut of
-//! WestmereMounted), then 0.829 (EastmereMounted) and 0.821 (EastmerePolice). Any threshold in
-//! (0.835, 0.887] gives recall 1.00 and precision 1.00 on the set; 0.86 sits in the middle of
+//! changed letter); hard negatives at most 0.829 (EastmereMounted, two letters from
+//! WestmereMounted), then 0.821 (EastmerePolice); WestmereMountai, two letters from a cut of
+//! WestmereMounted, is in no relation (a cut allows one edit besides). Any threshold in
+//! (0.829, 0.887] gives recall 1.00 and precision 1.00 on the set; 0.86 sits in the middle of
 //! that gap, so neither side is on a knife edge.
 
 pub mod candidates;

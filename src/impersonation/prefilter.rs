@@ -42,7 +42,7 @@ use super::normalise::{
     core_range, is_at_limit, plain, plain_core_range, plain_lead_range, skeleton,
     strip_platform_suffix,
 };
-use super::score::{min_kept, Side, MAX_EDITS, MIN_CONTAINED};
+use super::score::{min_kept, Side, MAX_CUT_EDITS, MAX_EDITS, MIN_CONTAINED};
 use super::shape;
 use crate::model::Platform;
 
@@ -245,7 +245,9 @@ impl EditFilter {
             // [min_kept, all but one] characters is within MAX_EDITS of its length.
             let (lo, hi) = (min_kept(cs.len()), cs.len().saturating_sub(1));
             if lo <= hi {
-                for len in lo.saturating_sub(MAX_EDITS)..(hi + MAX_EDITS + 1).min(places + 1) {
+                for len in
+                    lo.saturating_sub(MAX_CUT_EDITS)..(hi + MAX_CUT_EDITS + 1).min(places + 1)
+                {
                     longer[len * words + w] |= bit;
                 }
             }
@@ -271,23 +273,30 @@ impl EditFilter {
         }
     }
 
-    /// Whether `name` (ASCII) is within [`MAX_EDITS`] edits of a prefix of some form that keeps
-    /// [`min_kept`] to all but one of its characters: the test of the "cut" relation.
+    /// Whether `name` (ASCII) is within [`MAX_CUT_EDITS`] edits of a prefix of some form that
+    /// keeps [`min_kept`] to all but one of its characters: the test of the "cut" relation.
     fn near_prefix(&self, name: &[u8], buf: &mut EditBuffers) -> bool {
         let n = name.len();
         let Some(span) = self.longer_spans.get(n).filter(|s| !s.is_empty()).cloned() else {
             return false;
         };
         let in_reach = &self.longer[n * self.words..][span.clone()];
-        self.count(name, span, in_reach, buf, |form, name, table| {
-            let chars = form.chars().count();
-            let lo = min_kept(chars).max(n.saturating_sub(MAX_EDITS));
-            let hi = chars.saturating_sub(1).min(n + MAX_EDITS);
-            (lo..=hi).any(|kept| {
-                let end = form.char_indices().nth(kept).map_or(form.len(), |(i, _)| i);
-                within_edits(&form.as_bytes()[..end], name, MAX_EDITS, table)
-            })
-        })
+        self.count(
+            name,
+            span,
+            in_reach,
+            MAX_CUT_EDITS,
+            buf,
+            |form, name, table| {
+                let chars = form.chars().count();
+                let lo = min_kept(chars).max(n.saturating_sub(MAX_CUT_EDITS));
+                let hi = chars.saturating_sub(1).min(n + MAX_CUT_EDITS);
+                (lo..=hi).any(|kept| {
+                    let end = form.char_indices().nth(kept).map_or(form.len(), |(i, _)| i);
+                    within_edits(&form.as_bytes()[..end], name, MAX_CUT_EDITS, table)
+                })
+            },
+        )
     }
 
     /// Whether some form is within [`MAX_EDITS`] edits of the ASCII `name`.
@@ -297,18 +306,20 @@ impl EditFilter {
             return false;
         };
         let in_reach = &self.by_len[n * self.words..][span.clone()];
-        self.count(name, span, in_reach, buf, |form, name, table| {
+        self.count(name, span, in_reach, MAX_EDITS, buf, |form, name, table| {
             within_edits(form.as_bytes(), name, MAX_EDITS, table)
         })
     }
 
-    /// The bit-parallel count over the forms `in_reach` (words `span`), then `confirm` on each
-    /// form left, until one holds.
+    /// The bit-parallel count over the forms `in_reach` (words `span`) of the places that miss,
+    /// keeping forms with at most `misses` (1 or 2), then `confirm` on each form left, until
+    /// one holds.
     fn count(
         &self,
         name: &[u8],
         span: std::ops::Range<usize>,
         in_reach: &[u64],
+        misses: usize,
         buf: &mut EditBuffers,
         confirm: impl Fn(&str, &[u8], &mut Vec<u16>) -> bool,
     ) -> bool {
@@ -330,14 +341,15 @@ impl EditFilter {
                 *three |= *two & miss;
                 *two |= *one & miss;
                 *one |= miss;
-                alive |= reach & !*three;
+                alive |= reach & !if misses < 2 { *two } else { *three };
             }
             if alive == 0 {
                 return false;
             }
         }
-        for (w, (reach, three)) in in_reach.iter().zip(three.iter()).enumerate() {
-            let mut left = reach & !three;
+        let out = if misses < 2 { &*two } else { &*three };
+        for (w, (reach, out)) in in_reach.iter().zip(out.iter()).enumerate() {
+            let mut left = reach & !out;
             while left != 0 {
                 let f = (span.start + w) * 64 + left.trailing_zeros() as usize;
                 left &= left - 1;

@@ -87,25 +87,30 @@ pub enum Relation {
     None,
 }
 
+/// Edits allowed besides a cut: one. The cut is itself a change a reader may notice, so a cut
+/// with two more changes is three, past the two the edit relation allows.
+pub const MAX_CUT_EDITS: usize = 1;
+
 /// The fewest characters of an official name a cut look-alike must keep: at least half of it,
 /// and never fewer than [`MIN_CONTAINED`] (shorter pieces begin too many unrelated names).
 pub fn min_kept(official_len: usize) -> usize {
     MIN_CONTAINED.max(official_len.div_ceil(2))
 }
 
-/// The best way to read `cand` as the first characters of `official` with a few edits: (edits,
+/// The best way to read `cand` as the first characters of `official` with at most
+/// [`MAX_CUT_EDITS`] edits: (edits,
 /// characters kept), fewest edits first, then most kept. Only cuts that drop something count
 /// (a whole name is the edit relation's), keeping at least [`min_kept`] characters.
 pub fn truncation(official: &str, cand: &str) -> Option<(usize, usize)> {
     let o: Vec<char> = official.chars().collect();
     let n = cand.chars().count();
-    let lo = min_kept(o.len()).max(n.saturating_sub(MAX_EDITS));
-    let hi = o.len().saturating_sub(1).min(n + MAX_EDITS);
+    let lo = min_kept(o.len()).max(n.saturating_sub(MAX_CUT_EDITS));
+    let hi = o.len().saturating_sub(1).min(n + MAX_CUT_EDITS);
     let mut best: Option<(usize, usize)> = None;
     for kept in lo..=hi {
         let prefix: String = o[..kept].iter().collect();
         let d = damerau_levenshtein(&prefix, cand);
-        if d <= MAX_EDITS && best.is_none_or(|(bd, bk)| d < bd || (d == bd && kept > bk)) {
+        if d <= MAX_CUT_EDITS && best.is_none_or(|(bd, bk)| d < bd || (d == bd && kept > bk)) {
             best = Some((d, kept));
         }
     }
@@ -186,11 +191,8 @@ pub fn handle_relation(o: &Forms, c: &Forms) -> (Relation, f64) {
         for form in [c.plain.as_str(), lead] {
             if let Some((d, kept)) = truncation(&o.plain, form) {
                 // A cut hides the rest of the name, so less is certain than with a whole one:
-                // the more it lost, and the more it changed, the lower.
-                let mut s = 0.94 - 0.03 * d as f64 - 0.08 * (olen - kept) as f64 / olen as f64;
-                if d >= 2 {
-                    s -= 0.04;
-                }
+                // the more it lost, and the more it changed, the lower (0.87 at the least).
+                let s = 0.94 - 0.03 * d as f64 - 0.08 * (olen - kept) as f64 / olen as f64;
                 if s > best.1 {
                     best = (Relation::Truncated { edits: d, kept }, s);
                 }
