@@ -83,6 +83,10 @@ fn awkward_officials() -> palisade::model::Inventory {
         (Platform::X, "mm_dd_ww", None),
         (Platform::Bluesky, "wmp.police.uk", None),
         (Platform::Mastodon, "westmere@police.social", None),
+        // At X's 15-character limit: the "cut" relation.
+        (Platform::X, "KestrelfordFire", None),
+        // A name used on one platform only: the cross-platform relation.
+        (Platform::Tiktok, "kestrelford_police", None),
     ]
     .into_iter()
     .enumerate()
@@ -94,9 +98,10 @@ fn awkward_officials() -> palisade::model::Inventory {
 }
 
 /// A handle a few random edits (insertions, deletions, substitutions, transpositions, case
-/// changes, look-alike digits, separators, affixes) away from `seed`.
+/// changes, look-alike digits and letter groups, separators, affixes, a cut to X's limit) away
+/// from `seed`.
 fn edited(seed: &'static str) -> impl Strategy<Value = String> {
-    let op = (0u8..8, 0usize..32, "[a-zA-Z0-9_.]");
+    let op = (0u8..11, 0usize..32, "[a-zA-Z0-9_.]");
     proptest::collection::vec(op, 0..4).prop_map(move |ops| {
         let mut h: Vec<char> = seed.chars().collect();
         for (kind, pos, c) in ops {
@@ -121,7 +126,30 @@ fn edited(seed: &'static str) -> impl Strategy<Value = String> {
                     }
                 }
                 6 => h.splice(0..0, "Real".chars()).for_each(drop),
-                _ => h.extend("_hq".chars()),
+                7 => h.extend("_hq".chars()),
+                8 => h.truncate(15),
+                9 if n > 0 => {
+                    let group: &[char] = match h[at] {
+                        'm' => &['r', 'r'],
+                        'n' => &['r', 'i'],
+                        'd' => &['c', 'l'],
+                        'w' => &['v', 'v'],
+                        'e' => &['c'],
+                        'b' => &['l', 'b'],
+                        c => &[c, c],
+                    };
+                    h.splice(at..at + 1, group.iter().copied()).for_each(drop);
+                }
+                _ if n > 0 => {
+                    for c in h.iter_mut() {
+                        *c = match *c {
+                            'e' => 'c',
+                            'm' => 'n',
+                            c => c,
+                        };
+                    }
+                }
+                _ => {}
             }
         }
         h.into_iter().collect()
@@ -138,7 +166,8 @@ proptest! {
         handles in proptest::collection::vec(prop_oneof![
             edited("WestmerePolice"), edited("WMP"), edited("Cops24"), edited("TheWestmereNews"),
             edited("AbbeyNPT_247"), edited("Westmere_Pol"), edited("mm_dd_ww"),
-            edited("wmp.police.uk"), edited("westmere"),
+            edited("wmp.police.uk"), edited("westmere"), edited("KestrelfordFire"),
+            edited("kestrelford_police"), edited("KestrelfordFireX"),
         ], 1..60),
         // What evaluate and handle_forms each trim: spaces, `@`, and both in turn.
         prefixes in proptest::collection::vec(prop_oneof![Just(""), Just("@"), Just(" @\t"), Just("@\t@")], 1..4),
@@ -153,7 +182,7 @@ proptest! {
         for (i, h) in handles.into_iter().enumerate() {
             let d = displays[i % displays.len()].clone();
             let h = format!("{}{h}", prefixes[i % prefixes.len()]);
-            for p in [Platform::X, Platform::Bluesky, Platform::Mastodon] {
+            for p in [Platform::X, Platform::Bluesky, Platform::Mastodon, Platform::Tiktok, Platform::Youtube] {
                 cands.push(candidate(p, h.clone(), d.clone()));
             }
             cands.push(candidate(Platform::Bluesky, format!("{h}.bsky.social"), None));
@@ -222,10 +251,12 @@ fn own_accounts_allow_and_triage() {
         ticket: None,
     });
     let mut s = Search::new(&inv, None);
-    // Own handles on any platform, in any case, are never suspects.
-    for h in ["westmerepolice", "@WESTMERE.POLICE", "westmereroads"] {
+    // Own handles on the same platform, in any case, are never suspects.
+    for h in ["westmerepolice", "@WESTMEREPOLICE", "westmereroads"] {
         s.consider(&candidate(Platform::X, h.into(), None));
     }
+    // On another platform they are: there they are nobody's official account.
+    s.consider(&candidate(Platform::X, "@WESTMERE.POLICE".into(), None));
     for h in [
         "Westmere_Police",
         "WestmerePo1ice",
@@ -241,7 +272,15 @@ fn own_accounts_allow_and_triage() {
             .find(|x| x.candidate == h)
             .and_then(|x| x.state.clone())
     };
-    assert_eq!(found.len(), 4, "{found:#?}");
+    assert_eq!(found.len(), 5, "{found:#?}");
+    let reused = found
+        .iter()
+        .find(|x| x.candidate == "WESTMERE.POLICE")
+        .expect("the Instagram handle used on X is a suspect");
+    assert_eq!(
+        reused.reasons[0],
+        "uses the organisation's Instagram handle on X"
+    );
     assert_eq!(state("Westmere_Police").as_deref(), Some("allowed"));
     assert_eq!(state("WestmerePolce").as_deref(), Some("benign"));
     assert_eq!(state("WestmerePolcie").as_deref(), Some("suspect"));
@@ -256,5 +295,44 @@ fn own_accounts_allow_and_triage() {
         .filter(|x| palisade::impersonation::is_flagged(x))
         .map(|x| x.candidate.as_str())
         .collect();
-    assert_eq!(flagged, vec!["WestmerePo1ice", "WestmerePolcie"]);
+    assert_eq!(
+        flagged,
+        vec!["WESTMERE.POLICE", "WestmerePo1ice", "WestmerePolcie"]
+    );
+}
+
+#[test]
+fn another_platforms_handle_is_flagged_unless_listed_or_allowed() {
+    use palisade::model::AllowEntry;
+    let run = |inv: &palisade::model::Inventory| {
+        let mut s = Search::new(inv, None);
+        s.consider(&candidate(Platform::X, "@Westmere_Cops".into(), None));
+        s.finish()
+    };
+    // The fixture's TikTok account is westmere_cops; on X that name is nobody's official account.
+    let found = run(&westmere());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].account_id, "wm-tiktok");
+    assert_eq!(found[0].platform, "x");
+    assert_eq!(
+        found[0].reasons,
+        vec!["uses the organisation's TikTok handle on X".to_string()]
+    );
+    assert!(palisade::impersonation::is_flagged(&found[0]));
+
+    let mut allowed = westmere();
+    allowed.impersonation_allow.push(AllowEntry {
+        platform: Platform::X,
+        handle: "westmere_cops".into(),
+        reason: Some("our X account for the cops podcast".into()),
+    });
+    let found = run(&allowed);
+    assert_eq!(found[0].state.as_deref(), Some("allowed"));
+    assert!(!palisade::impersonation::is_flagged(&found[0]));
+
+    let mut listed = westmere();
+    listed
+        .accounts
+        .push(account("wm-x-cops", Platform::X, "westmere_cops", None));
+    assert!(run(&listed).is_empty(), "the inventory lists it on X");
 }

@@ -65,10 +65,32 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             }
         }
         if !report.defensive_registrations.is_empty() {
-            o.push_str(&format!(
-                "\nUnregistered look-alikes to register defensively: {}\n",
-                report.defensive_registrations.join(", ")
-            ));
+            o.push_str("\nUnregistered look-alikes nobody holds yet:\n");
+            let mut platforms: Vec<&str> = report
+                .defensive_registrations
+                .iter()
+                .filter_map(|d| d.split_once(':').map(|(p, _)| p))
+                .collect();
+            let mut seen = Vec::new();
+            platforms.retain(|p| {
+                let new = !seen.contains(p);
+                seen.push(*p);
+                new
+            });
+            for p in platforms {
+                let names: Vec<&str> = report
+                    .defensive_registrations
+                    .iter()
+                    .filter_map(|d| d.strip_prefix(p)?.strip_prefix(':'))
+                    .collect();
+                if let Some(platform) = crate::model::Platform::parse(p) {
+                    o.push_str(&format!(
+                        "  {}\n    {}\n",
+                        crate::impersonation::defensive::describe(platform),
+                        names.join(", ")
+                    ));
+                }
+            }
         }
         ui.print(&o);
     }

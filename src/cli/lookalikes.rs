@@ -1,5 +1,6 @@
 //! `palisade lookalikes HANDLE --platform P`: the look-alike handles an attacker would register
-//! (like dnstwist for domains), by class, valid for the platform.
+//! (like dnstwist for domains), by class, valid for the platform, and whether the platform lets
+//! the organisation register them defensively.
 
 use super::{Exit, Ui};
 use crate::impersonation;

@@ -203,12 +203,11 @@ pub(super) fn scan(
         .clone();
     let cols = columns(&header, &file)?;
     let pb = progress_bar(progress);
-    // PALISADE_THREADS caps the scoring threads (for measurement, or a busy shared machine).
-    let workers = std::env::var("PALISADE_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, 4);
+    let workers = worker_count();
+    if let Some(stats) = scan_split(search, path, &file, &source, &cols, workers, &pb) {
+        pb.finish_and_clear();
+        return stats;
+    }
     let mut stats = ScanStats::default();
     let mut fatal: Option<Diagnostic> = None;
     let mut reader_bad: Vec<Diagnostic> = Vec::new();
@@ -341,6 +340,187 @@ pub(super) fn scan(
     stats.bad_rows = bad;
     stats.suspects = search.suspects_found();
     Ok(stats)
+}
+
+/// Scoring threads: PALISADE_THREADS caps them (for measurement, or a busy shared machine).
+fn worker_count() -> usize {
+    std::env::var("PALISADE_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 4)
+}
+
+/// What one worker of [`scan_split`] gives back: its results, (piece, line within the piece) of
+/// each bad row kept, (piece, line count) of each piece it read, and the rows it read.
+type SplitOut = (WorkerOut, Vec<(usize, u64)>, Vec<(usize, u64)>, u64);
+
+/// Files at least this large are worth splitting.
+const SPLIT_MIN: u64 = 1 << 20;
+/// Bytes per piece of a split file: a few hundred per worker on a large file, so they finish
+/// together.
+const PIECE: usize = 256 << 10;
+
+/// The same scan, with the file split at line ends into pieces that every worker reads and
+/// scores itself: the single reading thread of [`scan`] is then no longer the bottleneck. Only
+/// for files without a single `"`: a quoted field may hold a line break, and then not every
+/// line end ends a record. `None` when the file does not qualify (the caller reads it as a
+/// stream).
+fn scan_split(
+    search: &mut Search,
+    path: &Path,
+    file: &str,
+    source: &str,
+    cols: &Columns,
+    workers: usize,
+    pb: &ProgressBar,
+) -> Option<Result<ScanStats, Vec<Diagnostic>>> {
+    let f = std::fs::File::open(path).ok()?;
+    if f.metadata().ok()?.len() < SPLIT_MIN {
+        return None;
+    }
+    // SAFETY: the map is only read. Like any reader of a file, it sees garbled rows if another
+    // process rewrites the file during the scan; a truncation could fault, which is why only
+    // files the user hands us for this one read are mapped (the pwned list is mapped the same
+    // way, src/vault/pwned.rs).
+    let map = unsafe { memmap2::Mmap::map(&f) }.ok()?;
+    let data: &[u8] = &map;
+    if data.contains(&b'"') {
+        return None;
+    }
+    // Where the records start, and on which line: after the header, as the stream reader saw it.
+    let mut header_reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(data);
+    header_reader.byte_headers().ok()?;
+    let start = usize::try_from(header_reader.position().byte()).ok()?;
+    let first_line = header_reader.position().line();
+    let body = data.get(start..)?;
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    while at < body.len() {
+        let mut end = (at + PIECE).min(body.len());
+        end += body[end..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(body.len() - end, |i| i + 1);
+        pieces.push(at..end);
+        at = end;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found = std::sync::atomic::AtomicUsize::new(0);
+    let shared: &Search = search;
+    // (piece index, line within the piece) for each bad row, and each piece's line count, so
+    // that lines can be numbered once every piece is read.
+    let outs: Vec<SplitOut> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (next, found, pieces) = (&next, &found, &pieces);
+                scope.spawn(move || {
+                    let mut out = WorkerOut::default();
+                    let mut bad_at = Vec::new();
+                    let mut lines = Vec::new();
+                    let mut rows = 0u64;
+                    let mut scratch = super::Scratch::default();
+                    let mut rec = csv::ByteRecord::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(range) = pieces.get(k) else { break };
+                        let piece = &body[range.clone()];
+                        lines.push((k, piece.iter().filter(|b| **b == b'\n').count() as u64));
+                        let mut reader = csv::ReaderBuilder::new()
+                            .flexible(true)
+                            .has_headers(false)
+                            .from_reader(piece);
+                        let mut piece_rows = 0;
+                        loop {
+                            let (line, msg) = match reader.read_byte_record(&mut rec) {
+                                Ok(false) => break,
+                                Ok(true) => {
+                                    piece_rows += 1;
+                                    let blank =
+                                        rec.len() == 1 && rec.get(0).is_some_and(<[u8]>::is_empty);
+                                    if blank {
+                                        continue;
+                                    }
+                                    match row(&rec, cols, source) {
+                                        Ok(c) => {
+                                            out.candidates += 1;
+                                            let hits = shared.evaluate(c, &mut scratch);
+                                            if !hits.is_empty() {
+                                                found.fetch_add(
+                                                    hits.len(),
+                                                    std::sync::atomic::Ordering::Relaxed,
+                                                );
+                                            }
+                                            out.hits.extend(hits);
+                                            continue;
+                                        }
+                                        Err(msg) => (rec.position().map_or(0, |p| p.line()), msg),
+                                    }
+                                }
+                                Err(e) => {
+                                    piece_rows += 1;
+                                    let line = e.position().map_or(0, |p| p.line());
+                                    (line, format!("unreadable row: {e}"))
+                                }
+                            };
+                            out.bad_count += 1;
+                            if out.bad.len() < MAX_ROW_DIAGNOSTICS {
+                                out.bad.push(diag(file, 0, msg));
+                                bad_at.push((k, line));
+                            }
+                        }
+                        rows += piece_rows;
+                        pb.inc(piece_rows);
+                    }
+                    (out, bad_at, lines, rows)
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    if outs.len() < workers {
+        return Some(Err(vec![diag(
+            file,
+            0,
+            "internal error: a scoring thread stopped",
+        )]));
+    }
+    // Line of the first record of each piece.
+    let mut piece_lines = vec![0u64; pieces.len()];
+    for (k, n) in outs.iter().flat_map(|o| o.2.iter()) {
+        if let Some(slot) = piece_lines.get_mut(*k) {
+            *slot = *n;
+        }
+    }
+    let mut first = Vec::with_capacity(pieces.len());
+    let mut line = first_line;
+    for n in &piece_lines {
+        first.push(line);
+        line += n;
+    }
+    let mut stats = ScanStats::default();
+    let mut bad = Vec::new();
+    for (out, bad_at, _, rows) in outs {
+        stats.rows += rows;
+        stats.candidates += out.candidates;
+        stats.bad_row_count += out.bad_count;
+        for (mut d, (k, local)) in out.bad.into_iter().zip(bad_at) {
+            let line = first.get(k).copied().unwrap_or(0) + local.saturating_sub(1);
+            d.line = u32::try_from(line).unwrap_or(u32::MAX);
+            bad.push(d);
+        }
+        for (slot, suspect) in out.hits {
+            search.merge(slot, suspect);
+        }
+    }
+    bad.sort_by_key(|d| d.line);
+    bad.truncate(MAX_ROW_DIAGNOSTICS);
+    stats.bad_rows = bad;
+    stats.suspects = search.suspects_found();
+    Some(Ok(stats))
 }
 
 /// One row as a candidate, or what is wrong with it.

@@ -8,14 +8,19 @@
 //!   plain core forms, stored as 64-bit polynomial hashes so a lookup allocates nothing (a hash
 //!   collision only adds a pair to score, never loses one);
 //! - the official name inside a longer handle: Aho-Corasick over the official cores;
-//! - a copied display name: an exact map of display-name keys.
+//! - a copied display name: an exact map of display-name keys;
+//! - one shape (multi-letter look-alikes): an exact map of [`shape::key`](super::shape::key)s;
+//! - cut to the platform's limit: the deletion neighbourhoods of every prefix an official name
+//!   can be cut to ([`min_kept`] characters up to all but one), probed only by handles exactly
+//!   at the limit.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::AhoCorasick;
 
-use super::score::{Side, MAX_EDITS, MIN_CONTAINED};
+use super::normalise::plain_lead_range;
+use super::score::{min_kept, Side, MAX_CUT_EDITS, MAX_EDITS, MIN_CONTAINED};
 use crate::model::Platform;
 
 /// Keys are already well-mixed 64-bit hashes: hashing them again would only cost time.
@@ -51,7 +56,12 @@ pub(super) fn mix(mut x: u64) -> u64 {
 
 /// Call `f` with the hash of every string obtained from `s` by deleting at most [`MAX_EDITS`]
 /// characters (with repeats: deduplicating would cost more than the extra lookups).
-fn for_each_deletion(s: &str, mut f: impl FnMut(u64)) {
+fn for_each_deletion(s: &str, f: impl FnMut(u64)) {
+    for_each_deletion_upto(s, MAX_EDITS, f)
+}
+
+/// As [`for_each_deletion`], deleting at most `max` (0, 1 or 2) characters.
+fn for_each_deletion_upto(s: &str, max: usize, mut f: impl FnMut(u64)) {
     let chars: Vec<u32> = s.chars().map(u32::from).collect();
     let n = chars.len();
     let mut prefix = Vec::with_capacity(n + 1);
@@ -65,7 +75,7 @@ fn for_each_deletion(s: &str, mut f: impl FnMut(u64)) {
     let sub = |a: usize, b: usize| prefix[b].wrapping_sub(prefix[a].wrapping_mul(pow[b - a]));
     let key = |h: u64, len: usize| mix(h ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     f(key(prefix[n], n));
-    if MAX_EDITS == 0 {
+    if max == 0 {
         return;
     }
     for i in 0..n {
@@ -75,7 +85,7 @@ fn for_each_deletion(s: &str, mut f: impl FnMut(u64)) {
                 .wrapping_add(sub(i + 1, n)),
             n - 1,
         ));
-        if MAX_EDITS < 2 {
+        if max < 2 {
             continue;
         }
         for j in i + 1..n {
@@ -156,6 +166,10 @@ struct PlatformIndex {
     contains_ids: Vec<u32>,
     display: HashMap<String, Vec<u32>>,
     max_len: usize,
+    /// Shape keys of official bare and core forms.
+    shapes: HashMap<String, Vec<u32>>,
+    /// Deletion hashes of the prefixes an official plain form can be cut to.
+    prefixes: HashIndex,
 }
 
 /// Officials by platform, indexed for every relation the scorer knows.
@@ -200,6 +214,19 @@ impl Index {
             if let Some(d) = &o.display_key {
                 p.display.entry(d.clone()).or_default().push(id);
             }
+            for key in [&f.shape, &f.core_shape] {
+                let ids = p.shapes.entry(key.clone()).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            let chars: Vec<char> = f.plain.chars().collect();
+            for kept in min_kept(chars.len())..chars.len() {
+                let prefix: String = chars[..kept].iter().collect();
+                for_each_deletion_upto(&prefix, MAX_CUT_EDITS, |h| {
+                    p.prefixes.entry(h).or_default().push(id)
+                });
+            }
         }
         for (platform, pats) in patterns {
             if let Some(p) = platforms.get_mut(&platform) {
@@ -224,7 +251,7 @@ impl Index {
                 let (w, b) = bloom_slot(*h);
                 p.bloom[w] |= b;
             }
-            for v in p.deletions.values_mut() {
+            for v in p.deletions.values_mut().chain(p.prefixes.values_mut()) {
                 v.sort_unstable();
                 v.dedup();
             }
@@ -302,6 +329,27 @@ impl Index {
         if let Some(d) = &c.display_key {
             if let Some(ids) = p.display.get(d) {
                 out.extend_from_slice(ids);
+            }
+        }
+        for key in [&f.shape, &f.core_shape] {
+            if let Some(ids) = p.shapes.get(key.as_str()) {
+                out.extend_from_slice(ids);
+            }
+        }
+        if f.at_limit && !p.prefixes.is_empty() {
+            let lead = f
+                .plain
+                .get(plain_lead_range(f.plain.as_bytes()))
+                .unwrap_or_default();
+            for form in [f.plain.as_str(), lead] {
+                for_each_deletion_upto(form, MAX_CUT_EDITS, |h| {
+                    if let Some(ids) = p.prefixes.get(&h) {
+                        out.extend_from_slice(ids);
+                    }
+                });
+                if lead.len() == f.plain.len() {
+                    break;
+                }
             }
         }
         out.sort_unstable();

@@ -3,15 +3,20 @@
 //!
 //! Every result is a handle that can exist on the platform (alphabet and length of
 //! `inventory.md`), is deduplicated case-insensitively (handles compare that way) and is never
-//! the original. The classes follow dnstwist's fuzzers where they make sense for handles; the
-//! comparison is in `tests/data/impersonation/dnstwist_comparison.md`.
+//! the original. The classes follow dnstwist's fuzzers where they make sense for typed handles
+//! (not bitsquatting: a flipped bit in memory never turns into a typed handle); the comparison
+//! is in `tests/data/impersonation/dnstwist_comparison.md`. A variant too long for the platform
+//! is cut to its limit ("truncation"), as an impersonator must cut it.
+//!
+//! Whether the names may be registered defensively depends on the platform
+//! ([`super::defensive`]): the renderers say so.
 
 use std::collections::HashSet;
 
 use serde::Serialize;
 
 use super::normalise::AFFIXES;
-use crate::model::Platform;
+use crate::model::{handles, Platform};
 
 /// One generated handle and the class of mistake or trick that produces it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,7 +39,7 @@ pub const CLASSES: &[&str] = &[
     "separator",
     "plural",
     "affix",
-    "bitsquatting",
+    "truncation",
     "hyphenation",
     "subdomain",
     "tld-swap",
@@ -70,14 +75,19 @@ const HOMOGLYPHS: &[(&str, &[&str])] = &[
     ("l", &["1", "i", "I"]),
     ("i", &["1", "l"]),
     ("1", &["l", "i"]),
-    ("m", &["rn", "nn"]),
+    ("m", &["rn", "nn", "rr"]),
     ("rn", &["m"]),
+    ("nn", &["m"]),
+    ("rr", &["m"]),
+    ("n", &["ri", "h"]),
+    ("ri", &["n"]),
+    ("c", &["e"]),
     ("w", &["vv"]),
     ("vv", &["w"]),
     ("d", &["cl"]),
     ("cl", &["d"]),
     ("s", &["5"]),
-    ("e", &["3"]),
+    ("e", &["3", "c"]),
     ("a", &["4"]),
     ("b", &["8"]),
     ("g", &["9", "q"]),
@@ -86,7 +96,6 @@ const HOMOGLYPHS: &[(&str, &[&str])] = &[
     ("z", &["2"]),
     ("u", &["v"]),
     ("v", &["u"]),
-    ("n", &["h"]),
 ];
 
 /// Cyrillic letters that render like Latin ones: only for platforms whose handles allow them.
@@ -279,21 +288,13 @@ fn name_variants(name: &str, platform: Platform, push: &mut dyn FnMut(String, &'
             push(format!("{name}{sep}{affix}"), "affix");
         }
     }
-    for i in 0..n {
-        let c = chars[i];
-        if !c.is_ascii() {
-            continue;
-        }
-        for bit in 0..7 {
-            let flipped = char::from((c as u8) ^ (1 << bit));
-            // Case flips are the same handle; anything outside letters and digits cannot be typed
-            // into a handle, so only those flips are real bitsquats.
-            if flipped.is_ascii_alphanumeric() && !flipped.eq_ignore_ascii_case(&c) {
-                let mut v = chars.clone();
-                v[i] = flipped;
-                push(join(&v), "bitsquatting");
-            }
-        }
+}
+
+/// A variant longer than the platform allows, cut to the limit as its maker would have to.
+fn cut(v: String, class: &'static str, limit: Option<usize>) -> (String, &'static str) {
+    match limit {
+        Some(max) if v.chars().count() > max => (v.chars().take(max).collect(), "truncation"),
+        _ => (v, class),
     }
 }
 
@@ -375,6 +376,7 @@ pub fn lookalikes(handle: &str, platform: Platform) -> Vec<Lookalike> {
                 .split_once('@')
                 .unwrap_or((handle, "mastodon.social"));
             name_variants(user, platform, &mut |v, class| {
+                let (v, class) = cut(v, class, handles::max_len(platform));
                 emit(format!("{v}@{instance}"), class)
             });
             for other in [
@@ -389,7 +391,10 @@ pub fn lookalikes(handle: &str, platform: Platform) -> Vec<Lookalike> {
                 }
             }
         }
-        _ => name_variants(handle, platform, &mut emit),
+        _ => name_variants(handle, platform, &mut |v, class| {
+            let (v, class) = cut(v, class, handles::max_len(platform));
+            emit(v, class)
+        }),
     }
     let rank = |c: &str| {
         CLASSES
@@ -425,7 +430,7 @@ const PROBE_ORDER: &[(&str, usize)] = &[
     ("vowel-swap", 1),
     ("addition", 1),
     ("cyrillic", 1),
-    ("bitsquatting", 1),
+    ("truncation", 1),
 ];
 
 /// [`lookalikes`] with the most likely first, for when only a few per handle can be probed live:
@@ -457,9 +462,12 @@ pub fn most_likely_first(handle: &str, platform: Platform) -> Vec<Lookalike> {
     out
 }
 
-/// Plain text: one `class  handle` line each, grouped by class, with a count per class first.
+/// Plain text: whether the platform allows defensive registration, then one `class  handle`
+/// line each, grouped by class, with a count per class first.
 pub fn render_text(handle: &str, platform: Platform, items: &[Lookalike]) -> String {
     let mut s = format!("{} look-alikes of {handle} on {platform}\n", items.len());
+    s.push_str(&super::defensive::describe(platform));
+    s.push('\n');
     for class in CLASSES {
         let n = items.iter().filter(|l| l.class == *class).count();
         if n > 0 {
@@ -473,12 +481,20 @@ pub fn render_text(handle: &str, platform: Platform, items: &[Lookalike]) -> Str
     s
 }
 
-/// JSON: `{"handle", "platform", "count", "lookalikes": [{"handle", "class"}]}`.
+/// JSON: `{"handle", "platform", "count", "defensive_registration": {"allowed", "source",
+/// "checked", "quote", "note"}, "lookalikes": [{"handle", "class"}]}`.
 pub fn render_json(handle: &str, platform: Platform, items: &[Lookalike]) -> String {
     let v = serde_json::json!({
         "handle": handle,
         "platform": platform.as_str(),
         "count": items.len(),
+        "defensive_registration": super::defensive::rule(platform).map(|r| serde_json::json!({
+            "allowed": r.allowed,
+            "source": r.source,
+            "checked": r.checked,
+            "quote": r.quote,
+            "note": r.note,
+        })),
         "lookalikes": items,
     });
     // Serialising plain strings into JSON cannot fail.
@@ -534,10 +550,13 @@ mod tests {
             "vowel-swap",
             "separator",
             "affix",
-            "bitsquatting",
         ] {
             assert!(v.iter().any(|l| l.class == class), "{class}");
         }
+        assert!(
+            !v.iter().any(|l| l.class == "bitsquatting"),
+            "a flipped bit is never a typed handle"
+        );
         assert!(v
             .iter()
             .any(|l| l.handle.eq_ignore_ascii_case("WMPolice_UK")));
@@ -569,6 +588,19 @@ mod tests {
         }
         let bsky = most_likely_first("westmere.police.uk", Platform::Bluesky);
         assert_eq!(bsky[0].class, "bsky-suffix");
+    }
+
+    #[test]
+    fn too_long_variants_are_cut_to_the_limit() {
+        let v = lookalikes("KestrelfordFire", Platform::X);
+        let cut: Vec<&str> = v
+            .iter()
+            .filter(|l| l.class == "truncation")
+            .map(|l| l.handle.as_str())
+            .collect();
+        assert!(cut.contains(&"KesstrelfordFir"), "{cut:?}");
+        assert!(cut.contains(&"RealKestrelford"), "{cut:?}");
+        assert!(cut.iter().all(|h| h.chars().count() == 15));
     }
 
     #[test]

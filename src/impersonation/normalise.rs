@@ -77,6 +77,13 @@ pub struct Forms {
     pub suffix: Option<String>,
     /// Affixes removed, in the order found.
     pub affixes: Vec<&'static str>,
+    /// [`shape::key`](super::shape::key) of `bare` and of `core`: equal whenever the names are
+    /// one shape.
+    pub shape: String,
+    pub core_shape: String,
+    /// The handle is exactly as long as the platform allows ([`crate::model::handles::max_len`]):
+    /// a longer look-alike would have been cut here.
+    pub at_limit: bool,
 }
 
 /// The final skeleton of each ASCII character: the fast path for ASCII handles (most of them)
@@ -249,6 +256,40 @@ pub fn plain_core_range(plain: &[u8]) -> std::ops::Range<usize> {
     strip_affixes_each(plain, affix_plains(), |_| {})
 }
 
+/// Where a plain form lies once affixes are stripped from its start only: a handle cut to the
+/// platform's limit lost its end, so an affix can only be at the front ("RealKestrelford").
+pub fn plain_lead_range(plain: &[u8]) -> std::ops::Range<usize> {
+    let table = affix_plains();
+    let mut start = 0;
+    'strip: loop {
+        for (affix, _) in &table.list {
+            let rest = &plain[start..];
+            if rest.len().saturating_sub(affix.len()) >= MIN_CORE_LEN
+                && rest.starts_with(affix.as_bytes())
+            {
+                start += affix.len();
+                continue 'strip;
+            }
+        }
+        break;
+    }
+    start..plain.len()
+}
+
+/// How many characters of a handle the platform's length limit counts: the user part on
+/// Mastodon (what `name` is there), the whole domain on Bluesky, the handle elsewhere.
+pub fn limited_len(raw: &str, name: &str, platform: Platform) -> usize {
+    match platform {
+        Platform::Bluesky => raw.chars().count(),
+        _ => name.chars().count(),
+    }
+}
+
+/// Whether the handle is exactly as long as the platform allows.
+pub fn is_at_limit(raw: &str, name: &str, platform: Platform) -> bool {
+    crate::model::handles::max_len(platform) == Some(limited_len(raw, name, platform))
+}
+
 /// The byte range of `bare` left once affixes are stripped from both ends, repeatedly. The
 /// affixes are ASCII, so the range always falls on character boundaries.
 fn strip_affixes_each(
@@ -328,7 +369,12 @@ pub fn handle_forms(handle: &str, platform: Platform) -> Forms {
     let (core, affixes) = strip_affixes(&bare);
     let plain = plain(&nfkc);
     let (plain_core, _) = strip_affixes_with(&plain, affix_plains());
+    let shape = super::shape::key(&bare);
+    let core_shape = super::shape::key(&core);
     Forms {
+        shape,
+        core_shape,
+        at_limit: is_at_limit(raw, name, platform),
         raw: raw.to_string(),
         folded,
         bare,

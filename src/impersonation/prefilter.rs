@@ -14,6 +14,14 @@
 //!   confirmed by a bound on character counts, then by the edit distance itself, computed
 //!   without allocating and abandoned as soon as it exceeds [`MAX_EDITS`].
 //!
+//! - one shape (multi-letter look-alikes): hashes of the official [`shape::key`]s;
+//! - cut to the platform's limit (only for handles exactly at it): the same bit-parallel count,
+//!   over the forms long enough to have been cut, confirmed by the edit distance to their
+//!   prefixes;
+//! - the handle of one of the organisation's accounts on another platform: hashes of the folded
+//!   official names, checked before anything else (the candidate's platform may have no official
+//!   account at all).
+//!
 //! Anything else (non-ASCII text, a skeleton that is not ASCII) answers "maybe", and the row
 //! takes the full path: the prefilter can only spare work, never change an answer.
 //! tests/impersonation_index.rs checks that against scoring every pair, on officials of every
@@ -30,8 +38,12 @@ use aho_corasick::Anchored;
 use strsim::damerau_levenshtein;
 
 use super::index::{char_mask, mix, PassThrough};
-use super::normalise::{core_range, plain, plain_core_range, skeleton, strip_platform_suffix};
-use super::score::{Side, MAX_EDITS, MIN_CONTAINED};
+use super::normalise::{
+    core_range, is_at_limit, plain, plain_core_range, plain_lead_range, skeleton,
+    strip_platform_suffix,
+};
+use super::score::{min_kept, Side, MAX_CUT_EDITS, MAX_EDITS, MIN_CONTAINED};
+use super::shape;
 use crate::model::Platform;
 
 /// A set of 64-bit hashes with a 4,096-bit filter in front: a probe for an absent key, nearly
@@ -113,6 +125,10 @@ struct PlatformFilter {
     cores: Option<DFA>,
     has_cores: bool,
     edits: EditFilter,
+    /// Hashes of the shape keys of official bare and core forms.
+    shapes: HashKeys,
+    /// Folded names of the officials on other platforms.
+    cross: HashKeys,
 }
 
 /// The quick test, per platform.
@@ -120,6 +136,8 @@ struct PlatformFilter {
 pub struct Prefilter {
     /// A handful at most, so a scan beats hashing the platform for every row.
     platforms: Vec<(Platform, PlatformFilter)>,
+    /// Folded names of every official: the cross-platform test for platforms with no official.
+    cross_all: HashKeys,
 }
 
 /// Buffers reused from row to row.
@@ -128,6 +146,8 @@ pub struct Buffers {
     bare: Vec<u8>,
     plain: Vec<u8>,
     display: Vec<u8>,
+    lower: Vec<u8>,
+    key: Vec<u8>,
     edits: EditBuffers,
 }
 
@@ -178,6 +198,10 @@ struct EditFilter {
     near: Vec<u64>,
     /// `by_len[len * words ..][..words]`: forms whose length is within `MAX_EDITS` of `len`.
     by_len: Vec<u64>,
+    /// As `spans` and `by_len`, for cut names: forms long enough to keep `len - MAX_EDITS`
+    /// characters and still lose one, and [`min_kept`] of them.
+    longer_spans: Vec<std::ops::Range<usize>>,
+    longer: Vec<u64>,
 }
 
 impl EditFilter {
@@ -201,6 +225,7 @@ impl EditFilter {
         }
         let mut near = vec![0u64; places * classes * words];
         let mut by_len = vec![0u64; (places + 1) * words];
+        let mut longer = vec![0u64; (places + 1) * words];
         for (f, cs) in chars.iter().enumerate() {
             let (w, bit) = (f / 64, 1u64 << (f % 64));
             for (j, c) in cs.iter().enumerate() {
@@ -216,15 +241,25 @@ impl EditFilter {
             {
                 by_len[len * words + w] |= bit;
             }
+            // A name of `len` characters can be a cut of this form when some prefix of
+            // [min_kept, all but one] characters is within MAX_EDITS of its length.
+            let (lo, hi) = (min_kept(cs.len()), cs.len().saturating_sub(1));
+            if lo <= hi {
+                for len in
+                    lo.saturating_sub(MAX_CUT_EDITS)..(hi + MAX_CUT_EDITS + 1).min(places + 1)
+                {
+                    longer[len * words + w] |= bit;
+                }
+            }
         }
-        let spans = (0..=places)
-            .map(|len| {
-                let reach = &by_len[len * words..(len + 1) * words];
-                let first = reach.iter().position(|w| *w != 0).unwrap_or(0);
-                let end = reach.iter().rposition(|w| *w != 0).map_or(0, |w| w + 1);
-                first..end.max(first)
-            })
-            .collect();
+        let span_of = |masks: &[u64], len: usize| {
+            let reach = &masks[len * words..(len + 1) * words];
+            let first = reach.iter().position(|w| *w != 0).unwrap_or(0);
+            let end = reach.iter().rposition(|w| *w != 0).map_or(0, |w| w + 1);
+            first..end.max(first)
+        };
+        let spans = (0..=places).map(|len| span_of(&by_len, len)).collect();
+        let longer_spans = (0..=places).map(|len| span_of(&longer, len)).collect();
         EditFilter {
             forms,
             words,
@@ -233,15 +268,62 @@ impl EditFilter {
             classes,
             near,
             by_len,
+            longer_spans,
+            longer,
         }
+    }
+
+    /// Whether `name` (ASCII) is within [`MAX_CUT_EDITS`] edits of a prefix of some form that
+    /// keeps [`min_kept`] to all but one of its characters: the test of the "cut" relation.
+    fn near_prefix(&self, name: &[u8], buf: &mut EditBuffers) -> bool {
+        let n = name.len();
+        let Some(span) = self.longer_spans.get(n).filter(|s| !s.is_empty()).cloned() else {
+            return false;
+        };
+        let in_reach = &self.longer[n * self.words..][span.clone()];
+        self.count(
+            name,
+            span,
+            in_reach,
+            MAX_CUT_EDITS,
+            buf,
+            |form, name, table| {
+                let chars = form.chars().count();
+                let lo = min_kept(chars).max(n.saturating_sub(MAX_CUT_EDITS));
+                let hi = chars.saturating_sub(1).min(n + MAX_CUT_EDITS);
+                (lo..=hi).any(|kept| {
+                    let end = form.char_indices().nth(kept).map_or(form.len(), |(i, _)| i);
+                    within_edits(&form.as_bytes()[..end], name, MAX_CUT_EDITS, table)
+                })
+            },
+        )
     }
 
     /// Whether some form is within [`MAX_EDITS`] edits of the ASCII `name`.
     fn near(&self, name: &[u8], buf: &mut EditBuffers) -> bool {
-        let (n, words) = (name.len(), self.words);
+        let n = name.len();
         let Some(span) = self.spans.get(n).filter(|s| !s.is_empty()).cloned() else {
             return false;
         };
+        let in_reach = &self.by_len[n * self.words..][span.clone()];
+        self.count(name, span, in_reach, MAX_EDITS, buf, |form, name, table| {
+            within_edits(form.as_bytes(), name, MAX_EDITS, table)
+        })
+    }
+
+    /// The bit-parallel count over the forms `in_reach` (words `span`) of the places that miss,
+    /// keeping forms with at most `misses` (1 or 2), then `confirm` on each form left, until
+    /// one holds.
+    fn count(
+        &self,
+        name: &[u8],
+        span: std::ops::Range<usize>,
+        in_reach: &[u64],
+        misses: usize,
+        buf: &mut EditBuffers,
+        confirm: impl Fn(&str, &[u8], &mut Vec<u16>) -> bool,
+    ) -> bool {
+        let words = self.words;
         let run = span.len();
         // Bit planes: forms with at least one, two, three missed places.
         let planes = &mut buf.planes;
@@ -249,7 +331,6 @@ impl EditFilter {
         planes.resize(3 * run, 0);
         let (one, rest) = planes.split_at_mut(run);
         let (two, three) = rest.split_at_mut(run);
-        let in_reach = &self.by_len[n * words..][span.clone()];
         for (i, b) in name.iter().enumerate() {
             let k = usize::from(self.class[usize::from(b & 0x7f)]);
             let row = &self.near[(i * self.classes + k) * words..][span.clone()];
@@ -260,20 +341,23 @@ impl EditFilter {
                 *three |= *two & miss;
                 *two |= *one & miss;
                 *one |= miss;
-                alive |= reach & !*three;
+                alive |= reach & !if misses < 2 { *two } else { *three };
             }
             if alive == 0 {
                 return false;
             }
         }
-        for (w, (reach, three)) in in_reach.iter().zip(three.iter()).enumerate() {
-            let mut left = reach & !three;
+        let out = if misses < 2 { &*two } else { &*three };
+        for (w, (reach, out)) in in_reach.iter().zip(out.iter()).enumerate() {
+            let mut left = reach & !out;
             while left != 0 {
                 let f = (span.start + w) * 64 + left.trailing_zeros() as usize;
                 left &= left - 1;
-                if self.forms.get(f).is_some_and(|form| {
-                    within_edits(form.as_bytes(), name, MAX_EDITS, &mut buf.table)
-                }) {
+                if self
+                    .forms
+                    .get(f)
+                    .is_some_and(|form| confirm(form, name, &mut buf.table))
+                {
                     return true;
                 }
             }
@@ -295,11 +379,17 @@ impl Prefilter {
         let mut platforms: HashMap<Platform, PlatformFilter> = HashMap::new();
         let mut cores: HashMap<Platform, Vec<&str>> = HashMap::new();
         let mut plains: HashMap<Platform, Vec<Box<str>>> = HashMap::new();
+        let mut cross_all = HashKeys::default();
+        for o in officials {
+            cross_all.insert(text_hash(o.forms.folded.as_bytes()));
+        }
         for o in officials {
             let p = platforms.entry(o.platform).or_default();
             let f = &o.forms;
             p.exact.insert(text_hash(f.bare.as_bytes()));
             p.exact.insert(text_hash(f.core.as_bytes()));
+            p.shapes.insert(text_hash(f.shape.as_bytes()));
+            p.shapes.insert(text_hash(f.core_shape.as_bytes()));
             if let Some(d) = &o.display_key {
                 p.display.insert(text_hash(d.as_bytes()));
             }
@@ -327,8 +417,14 @@ impl Prefilter {
                 p.edits = EditFilter::new(forms);
             }
         }
+        for (platform, p) in platforms.iter_mut() {
+            for o in officials.iter().filter(|o| o.platform != *platform) {
+                p.cross.insert(text_hash(o.forms.folded.as_bytes()));
+            }
+        }
         Prefilter {
             platforms: platforms.into_iter().collect(),
+            cross_all,
         }
     }
 
@@ -342,12 +438,26 @@ impl Prefilter {
         display: Option<&str>,
         buf: &mut Buffers,
     ) -> bool {
-        let Some((_, p)) = self.platforms.iter().find(|(q, _)| *q == platform) else {
-            return false;
-        };
         // As `handle_forms` takes it (which trims again: "@\t0" is "0" there).
         let raw = handle.trim().trim_start_matches('@');
         let (name, _) = strip_platform_suffix(raw, platform);
+        let p = self.platforms.iter().find(|(q, _)| *q == platform);
+        // The folded name is the ASCII name in lower case.
+        let cross = p.map_or(&self.cross_all, |(_, p)| &p.cross);
+        if !cross.keys.is_empty() {
+            if !name.is_ascii() {
+                return true;
+            }
+            buf.lower.clear();
+            buf.lower
+                .extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+            if cross.contains(text_hash(&buf.lower)) {
+                return true;
+            }
+        }
+        let Some((_, p)) = p else {
+            return false;
+        };
         if !name.is_ascii() {
             return true;
         }
@@ -372,6 +482,15 @@ impl Prefilter {
         if p.exact.contains(text_hash(bare)) || p.exact.contains(text_hash(core)) {
             return true;
         }
+        for form in [bare, core] {
+            shape::key_into(form, &mut buf.key);
+            if p.shapes.contains(text_hash(&buf.key)) {
+                return true;
+            }
+            if core.len() == bare.len() {
+                break;
+            }
+        }
         if !p.word_shapes.keys.is_empty() {
             // The word-order relation keeps the characters and the length.
             if p.word_shapes
@@ -395,6 +514,16 @@ impl Prefilter {
                     .near(plain.get(core).unwrap_or_default(), &mut buf.edits))
         {
             return true;
+        }
+        if is_at_limit(raw, name, platform) {
+            let lead = plain_lead_range(plain);
+            if p.edits.near_prefix(plain, &mut buf.edits)
+                || (lead.start > 0
+                    && p.edits
+                        .near_prefix(plain.get(lead).unwrap_or_default(), &mut buf.edits))
+            {
+                return true;
+            }
         }
         match &p.cores {
             Some(dfa) => contains_any(dfa, bare),
@@ -673,6 +802,34 @@ mod tests {
         for h in ["cat_pictures", "EastfordFire", "NorthmereNews12", "zz"] {
             assert!(!may(h, None), "{h}");
         }
-        assert!(!f.may_relate(Platform::Tiktok, "WestmerePolice", None, &mut buf));
+        // No official account on TikTok, but the X handle used there is one of ours.
+        assert!(f.may_relate(Platform::Tiktok, "@westmerepolice", None, &mut buf));
+        assert!(!f.may_relate(Platform::Tiktok, "WestmerePolic", None, &mut buf));
+        assert!(!f.may_relate(Platform::Tiktok, "eastford_fan_club", None, &mut buf));
+    }
+
+    #[test]
+    fn cut_and_one_shape_names_pass() {
+        let sides: Vec<Side> = ["KestrelfordFire", "MarlowCouncil"]
+            .iter()
+            .map(|h| Side::official(Platform::X, h, None))
+            .collect();
+        let f = Prefilter::new(&sides);
+        let mut buf = Buffers::default();
+        let mut may = |h: &str| f.may_relate(Platform::X, h, None, &mut buf);
+        for h in [
+            "KesstrelfordFir",
+            "RealKestrelford",
+            "TheKestrelfordF",
+            "kcstrclfordfirc",
+            "rrarlowcouncil",
+            "nnarlowcounciI",
+        ] {
+            assert!(may(h), "{h}");
+        }
+        // At the limit but cut from nothing of ours; one letter short of the limit.
+        for h in ["KestrelAviation", "KesstrelfordFi"] {
+            assert!(!may(h), "{h}");
+        }
     }
 }

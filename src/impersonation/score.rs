@@ -10,9 +10,10 @@
 use strsim::{damerau_levenshtein, jaro_winkler};
 
 use super::normalise::{
-    display_key, foreign_lookalikes, handle_forms, is_separator, skeleton, Forms,
+    display_key, foreign_lookalikes, handle_forms, is_separator, plain_lead_range, skeleton, Forms,
 };
-use crate::model::Platform;
+use super::shape;
+use crate::model::{handles, Platform};
 
 /// Lowest threshold for which the indexed search is exact; below it [`super::Search`] compares
 /// every pair.
@@ -68,11 +69,73 @@ pub struct Extras<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
     SameSkeleton,
+    /// One shape once look-alike letters are read alike ([`shape::same_shape`]); `core`: only
+    /// once decorative affixes are removed from both.
+    SameShape {
+        core: bool,
+    },
     SameCore,
     Reordered,
     Edits(usize),
+    /// At the platform's length limit, and within `edits` edits of the first `kept` characters
+    /// of the official name: what is left of a longer look-alike the platform made its maker cut.
+    Truncated {
+        edits: usize,
+        kept: usize,
+    },
     Contains,
     None,
+}
+
+/// Edits allowed besides a cut: one. The cut is itself a change a reader may notice, so a cut
+/// with two more changes is three, past the two the edit relation allows.
+pub const MAX_CUT_EDITS: usize = 1;
+
+/// The fewest characters of an official name a cut look-alike must keep: at least half of it,
+/// and never fewer than [`MIN_CONTAINED`] (shorter pieces begin too many unrelated names).
+pub fn min_kept(official_len: usize) -> usize {
+    MIN_CONTAINED.max(official_len.div_ceil(2))
+}
+
+/// The best way to read `cand` as the first characters of `official` with at most
+/// [`MAX_CUT_EDITS`] edits: (edits,
+/// characters kept), fewest edits first, then most kept. Only cuts that drop something count
+/// (a whole name is the edit relation's), keeping at least [`min_kept`] characters.
+pub fn truncation(official: &str, cand: &str) -> Option<(usize, usize)> {
+    let o: Vec<char> = official.chars().collect();
+    let n = cand.chars().count();
+    let lo = min_kept(o.len()).max(n.saturating_sub(MAX_CUT_EDITS));
+    let hi = o.len().saturating_sub(1).min(n + MAX_CUT_EDITS);
+    let mut best: Option<(usize, usize)> = None;
+    for kept in lo..=hi {
+        let prefix: String = o[..kept].iter().collect();
+        let d = damerau_levenshtein(&prefix, cand);
+        if d <= MAX_CUT_EDITS && best.is_none_or(|(bd, bk)| d < bd || (d == bd && kept > bk)) {
+            best = Some((d, kept));
+        }
+    }
+    best
+}
+
+/// Two edits that are one block of two characters added or removed in one place ("kes" "es"
+/// "trelford", dnstwist's plural): one change to a reader, not two.
+fn one_block(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.chars().count() != short.chars().count() + 2 {
+        return false;
+    }
+    let prefix = short
+        .chars()
+        .zip(long.chars())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let suffix = short
+        .chars()
+        .rev()
+        .zip(long.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    prefix + suffix >= short.chars().count()
 }
 
 /// The handle relation between an official and a candidate, and its graded score.
@@ -83,8 +146,14 @@ pub fn handle_relation(o: &Forms, c: &Forms) -> (Relation, f64) {
     if c.bare == o.bare {
         return (Relation::SameSkeleton, 0.97);
     }
+    if c.shape == o.shape && shape::same_shape(&o.bare, &c.bare).is_some() {
+        return (Relation::SameShape { core: false }, 0.95);
+    }
     if c.core == o.core {
         return (Relation::SameCore, 0.94);
+    }
+    if c.core_shape == o.core_shape && shape::same_shape(&o.core, &c.core).is_some() {
+        return (Relation::SameShape { core: true }, 0.92);
     }
     if !o.words_key.is_empty() && c.words_key == o.words_key {
         return (Relation::Reordered, 0.90);
@@ -102,10 +171,34 @@ pub fn handle_relation(o: &Forms, c: &Forms) -> (Relation, f64) {
             // Two unrelated changes are likelier another name (a neighbouring force) than a
             // typo of ours, hence the extra step down.
             let maxlen = la.max(lb).max(1) as f64;
-            let penalty = if d >= 2 { 0.06 } else { 0.0 };
+            let penalty = if d >= 2 && !one_block(a, b) {
+                0.06
+            } else {
+                0.0
+            };
             let s = 0.25 * jaro_winkler(a, b) + 0.75 * (1.0 - d as f64 / maxlen) - penalty;
             if s > best.1 {
                 best = (Relation::Edits(d), s);
+            }
+        }
+    }
+    if c.at_limit {
+        let lead = c
+            .plain
+            .get(plain_lead_range(c.plain.as_bytes()))
+            .unwrap_or_default();
+        let olen = o.plain.chars().count().max(1);
+        for form in [c.plain.as_str(), lead] {
+            if let Some((d, kept)) = truncation(&o.plain, form) {
+                // A cut hides the rest of the name, so less is certain than with a whole one:
+                // the more it lost, and the more it changed, the lower (0.87 at the least).
+                let s = 0.94 - 0.03 * d as f64 - 0.08 * (olen - kept) as f64 / olen as f64;
+                if s > best.1 {
+                    best = (Relation::Truncated { edits: d, kept }, s);
+                }
+            }
+            if lead.len() == c.plain.len() {
+                break;
             }
         }
     }
@@ -305,6 +398,39 @@ pub fn explain(o: &Side, c: &Side, extras: &Extras) -> Vec<String> {
         }
     }
     match rel {
+        Relation::SameShape { core } => {
+            let (a, b) = if core {
+                (&o.forms.core, &cf.core)
+            } else {
+                (&o.forms.bare, &cf.bare)
+            };
+            let pieces = shape::same_shape(a, b).unwrap_or_default();
+            let mut named: Vec<String> = Vec::new();
+            for (x, y) in &pieces {
+                let one = format!("{}→{}", shape::readable(x), shape::readable(y));
+                if !named.contains(&one) {
+                    named.push(one);
+                }
+            }
+            reasons.push(format!(
+                "same shape once look-alike letters are read alike: {}",
+                named.join(", ")
+            ));
+        }
+        Relation::Truncated { edits, kept } => {
+            let limit = handles::max_len(c.platform).unwrap_or(0);
+            let olen = o.forms.plain.chars().count();
+            reasons.push(format!(
+                "cut to {}'s {limit}-character limit: the first {kept} of {olen} characters of {}{}",
+                handles::platform_name(c.platform),
+                o.forms.raw,
+                match edits {
+                    0 => String::new(),
+                    1 => ", with one character changed".to_string(),
+                    _ => format!(", with {} changed", count_words(edits)),
+                }
+            ));
+        }
         Relation::SameSkeleton | Relation::SameCore | Relation::Edits(_) => {
             let a: Vec<char> = o.forms.folded.chars().collect();
             let b: Vec<char> = cf.folded.chars().collect();
@@ -423,6 +549,45 @@ mod tests {
             &Extras::default(),
         );
         assert!(rel && sc >= 0.9);
+    }
+
+    #[test]
+    fn a_cut_name_is_a_relation_of_its_own() {
+        let o = side("KestrelfordFire", None);
+        let c = side("KesstrelfordFir", None);
+        let (sc, rel) = score(&o, &c, &Extras::default());
+        assert!(rel && sc >= 0.86, "{sc}");
+        assert_eq!(
+            explain(&o, &c, &Extras::default())[0],
+            "cut to X's 15-character limit: the first 14 of 15 characters of KestrelfordFire, \
+             with one character changed"
+        );
+        let r = explain(&o, &side("RealKestrelford", None), &Extras::default());
+        assert!(r.iter().any(|x| x.contains("the first 11 of 15")), "{r:?}");
+        // The same letters one short of the limit were not cut: three edits, no relation.
+        assert!(s("KestrelfordFire", "KesstrelfordFi") < INDEX_FLOOR);
+        // At the limit, but only the place name is ours: less than half of the name kept.
+        assert!(s("KestrelfordFire", "KestrelAviation") < INDEX_FLOOR);
+        // Not at X's limit on Instagram (30): no cut relation there.
+        let insta = |h: &str| Side::new(Platform::Instagram, h, None);
+        let (sc, _) = score(
+            &insta("kestrelfordfire"),
+            &insta("realkestrelford"),
+            &Extras::default(),
+        );
+        assert!(sc < INDEX_FLOOR, "{sc}");
+    }
+
+    #[test]
+    fn one_shape_names_the_letters() {
+        let o = side("KestrelfordPol", None);
+        let c = side("KcstrclforclPol", None);
+        let (sc, rel) = score(&o, &c, &Extras::default());
+        assert!(rel && (sc - 0.95).abs() < 1e-9, "{sc}");
+        assert_eq!(
+            explain(&o, &c, &Extras::default()),
+            vec!["same shape once look-alike letters are read alike: e→c".to_string()]
+        );
     }
 
     #[test]

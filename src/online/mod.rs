@@ -259,10 +259,12 @@ impl OnlineEvidence {
         }
     }
 
-    /// `platform:handle` strings for `Report::defensive_registrations`.
+    /// `platform:handle` strings for `Report::defensive_registrations`, offered only where the
+    /// platform does not forbid holding names (X does).
     pub fn defensive_strings(&self) -> Vec<String> {
         self.defensive_registrations
             .iter()
+            .filter(|d| crate::impersonation::defensive::may_offer(d.platform))
             .map(|d| format!("{}:{}", d.platform, d.handle))
             .collect()
     }

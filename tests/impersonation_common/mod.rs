@@ -66,6 +66,22 @@ pub fn westmere() -> Inventory {
             "WestmerePolice",
             Some("Westmere Police"),
         ),
+        // At X's 15-character limit: look-alikes of it must be cut.
+        account(
+            "wm-x-mounted",
+            Platform::X,
+            "WestmereMounted",
+            Some("Westmere Mounted Section"),
+        ),
+        // A name the force uses on TikTok only.
+        account("wm-tiktok", Platform::Tiktok, "westmere_cops", None),
+        // A person's name, for the shared-first-name negatives.
+        account(
+            "wm-x-cc",
+            Platform::X,
+            "CCSarahMorgan",
+            Some("Chief Constable Sarah Morgan"),
+        ),
     ];
     inv
 }
