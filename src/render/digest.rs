@@ -6,7 +6,7 @@
 //! offline): the check marks it with `evidence.not_assessed = true` ([`NOT_ASSESSED`]). It is
 //! never shown as a pass or as "nothing to fix".
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::inventory::Severity;
 use crate::model::results::{CheckResult, Report, Status};
@@ -25,8 +25,11 @@ pub struct FixItem<'a> {
     pub check_id: &'a str,
     pub title: &'a str,
     pub severity: Severity,
-    /// Subjects (accounts, or the organisation) with a failed or unverified result.
+    /// Accounts with a failed or unverified result, counting every account a control plane with
+    /// the finding reaches (the organisation counts as one).
     pub accounts: usize,
+    /// Control planes with the finding.
+    pub planes: usize,
     pub failed: usize,
     pub unverified: usize,
     /// The only subject is the organisation itself.
@@ -38,6 +41,22 @@ impl FixItem<'_> {
     pub fn scope_words(&self) -> String {
         let mut s = if self.organisation_wide {
             "organisation-wide".to_string()
+        } else if self.planes > 0 {
+            format!(
+                "on {} {} reaching {} {}",
+                self.planes,
+                if self.planes == 1 {
+                    "control plane"
+                } else {
+                    "control planes"
+                },
+                self.accounts,
+                if self.accounts == 1 {
+                    "account"
+                } else {
+                    "accounts"
+                }
+            )
         } else {
             format!(
                 "on {} {}",
@@ -70,22 +89,40 @@ pub fn fix_first(report: &Report) -> Vec<FixItem<'_>> {
         .iter()
         .map(|c| (c.id.as_str(), (c.title.as_str(), c.severity)))
         .collect();
-    let mut by_check: BTreeMap<&str, FixItem<'_>> = BTreeMap::new();
+    // A finding on a control plane is a finding on every account it reaches.
+    let planes: HashMap<&str, &[String]> = report
+        .control_planes
+        .iter()
+        .map(|p| (p.id.as_str(), p.accounts.as_slice()))
+        .collect();
+    let mut by_check: BTreeMap<&str, (FixItem<'_>, BTreeSet<&str>)> = BTreeMap::new();
     for r in report.results.iter().filter(|r| r.status.is_problem()) {
         let (title, severity) = checks
             .get(r.check_id.as_str())
             .copied()
             .unwrap_or((r.check_id.as_str(), r.severity));
-        let item = by_check.entry(r.check_id.as_str()).or_insert(FixItem {
-            check_id: r.check_id.as_str(),
-            title,
-            severity,
-            accounts: 0,
-            failed: 0,
-            unverified: 0,
-            organisation_wide: true,
-        });
-        item.accounts += 1;
+        let (item, reached) = by_check.entry(r.check_id.as_str()).or_insert((
+            FixItem {
+                check_id: r.check_id.as_str(),
+                title,
+                severity,
+                accounts: 0,
+                planes: 0,
+                failed: 0,
+                unverified: 0,
+                organisation_wide: true,
+            },
+            BTreeSet::new(),
+        ));
+        match planes.get(r.account_id.as_str()) {
+            Some(reach) => {
+                item.planes += 1;
+                reached.extend(reach.iter().map(String::as_str));
+            }
+            None => {
+                reached.insert(r.account_id.as_str());
+            }
+        }
         if r.status == Status::Fail {
             item.failed += 1;
         } else {
@@ -93,6 +130,13 @@ pub fn fix_first(report: &Report) -> Vec<FixItem<'_>> {
         }
         item.organisation_wide &= r.account_id == ORGANISATION;
     }
+    let by_check: BTreeMap<&str, FixItem<'_>> = by_check
+        .into_iter()
+        .map(|(id, (mut item, reached))| {
+            item.accounts = reached.len().max(1);
+            (id, item)
+        })
+        .collect();
     let mut items: Vec<FixItem<'_>> = by_check.into_values().collect();
     items.sort_by(|a, b| {
         // Severity's derived order is declaration order: Critical < High < Medium < Low.

@@ -93,7 +93,7 @@ pub fn builtin() -> Catalogue {
             .iter()
             .map(|d| Framework {
                 id: d.id.clone(),
-                name: format!("{}: {}", d.publisher, d.title),
+                name: d.title.clone(),
                 source: d.citation(),
                 requirements: g
                     .requirements

@@ -163,6 +163,40 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         }
         out.push('\n');
     }
+    // Control planes lead: a finding there reaches every account the plane holds.
+    if !report.control_planes.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Control planes ({})\n\nThe tools through which people reach many accounts at once.\n",
+            report.control_planes.len()
+        );
+        out.push_str("| Plane | Reaches | Open findings |\n|---|---|---|\n");
+        for p in &report.control_planes {
+            let open: Vec<String> = report
+                .results
+                .iter()
+                .filter(|r| r.account_id == p.id && r.status.is_problem())
+                .map(|r| format!("{} ({})", md(&r.check_id), r.severity.as_str()))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} ({}) | {} | {} |",
+                md(p.name.as_deref().unwrap_or(&p.id)),
+                md(&p.id),
+                if p.accounts.len() == 1 {
+                    "1 account".to_owned()
+                } else {
+                    format!("{} accounts", p.accounts.len())
+                },
+                if open.is_empty() {
+                    "none".to_owned()
+                } else {
+                    open.join(", ")
+                }
+            );
+        }
+        out.push('\n');
+    }
     let unassessed = digest::not_assessed(report);
     if !unassessed.is_empty() {
         let _ = writeln!(

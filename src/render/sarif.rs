@@ -155,10 +155,17 @@ fn parts<'a>(report: &'a Report, cwd: Option<&Path>) -> Parts<'a> {
             .enumerate()
             .map(|(i, c)| (c.id.as_str(), i))
             .collect(),
+        // Results about a control plane point at the plane's entry.
         lines: report
             .accounts
             .iter()
             .map(|a| (a.id.as_str(), a.line))
+            .chain(
+                report
+                    .control_planes
+                    .iter()
+                    .map(|p| (p.id.as_str(), p.line)),
+            )
             .collect(),
     }
 }

@@ -65,6 +65,42 @@ pub fn render(report: &Report, color: bool) -> String {
             );
         }
     }
+    // Control planes lead: each reaches many accounts.
+    let planes_with_findings: Vec<_> = report
+        .control_planes
+        .iter()
+        .filter_map(|p| {
+            let open: Vec<_> = report
+                .results
+                .iter()
+                .filter(|r| r.account_id == p.id && r.status.is_problem())
+                .collect();
+            (!open.is_empty()).then_some((p, open))
+        })
+        .collect();
+    if !planes_with_findings.is_empty() {
+        let _ = writeln!(
+            o,
+            "
+Control planes (each reaches many accounts):"
+        );
+        for (p, open) in &planes_with_findings {
+            let _ = writeln!(
+                o,
+                "  {} ({}; reaches {} account{}): {} open finding{}: {}",
+                sanitize(p.name.as_deref().unwrap_or(&p.id)),
+                sanitize(&p.id),
+                p.accounts.len(),
+                if p.accounts.len() == 1 { "" } else { "s" },
+                open.len(),
+                if open.len() == 1 { "" } else { "s" },
+                open.iter()
+                    .map(|r| r.check_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
     let unassessed = digest::not_assessed(report);
     if !unassessed.is_empty() {
         let _ = writeln!(

@@ -46,6 +46,32 @@ pub struct Page {
     waivers: WaiversView,
     impersonation: ImpersonationView,
     method: MethodView,
+    /// The control planes (SMMP, business portfolios...), each with what reaches it and what
+    /// was found; the section leads the report when any has a finding.
+    planes: Vec<PlaneView>,
+}
+
+#[derive(Serialize)]
+struct PlaneView {
+    id: String,
+    name: String,
+    kind: String,
+    score: String,
+    band: &'static str,
+    /// The accounts it reaches, by handle.
+    reaches: Vec<String>,
+    reaches_words: String,
+    findings: Vec<PlaneFinding>,
+}
+
+#[derive(Serialize)]
+struct PlaneFinding {
+    check_id: String,
+    title: String,
+    severity: &'static str,
+    severity_label: &'static str,
+    status_label: &'static str,
+    message_parts: Vec<TextPart>,
 }
 
 #[derive(Serialize)]
@@ -274,6 +300,9 @@ struct ControlGroup {
     pass: usize,
     /// "on 3 accounts (2 failed, 1 not verified)".
     scope: String,
+    /// What to do on each platform concerned, in the platform's own words and menu names (the
+    /// platform catalogue's steps, with their source).
+    platform_steps: Vec<Vec<TextPart>>,
     /// The affected accounts by handle, for the body; `findings` has each result's message.
     affected: Vec<Affected>,
     affected_more: usize,
@@ -683,6 +712,24 @@ pub fn build_page(
         report.checks.iter().map(|c| (c.id.as_str(), c)).collect();
     let accounts: HashMap<&str, &AccountInfo> =
         report.accounts.iter().map(|a| (a.id.as_str(), a)).collect();
+    // Results about a control plane carry its id as `account_id`: name it, and say what it is.
+    let plane_names: HashMap<&str, String> = report
+        .control_planes
+        .iter()
+        .map(|p| {
+            (
+                p.id.as_str(),
+                p.name.clone().unwrap_or_else(|| p.id.clone()),
+            )
+        })
+        .collect();
+    let subject = |id: &str| -> (String, String) {
+        match (accounts.get(id), plane_names.get(id)) {
+            (Some(a), _) => (a.handle.clone(), a.platform.clone()),
+            (None, Some(name)) => (name.clone(), "control plane".to_string()),
+            (None, None) => (id.to_string(), String::new()),
+        }
+    };
     let handle_of = |id: &str| -> String {
         accounts
             .get(id)
@@ -703,6 +750,7 @@ pub fn build_page(
     }
     let fix_first = digest::fix_first(report);
     let unassessed = digest::not_assessed(report);
+    let planes = plane_views(report, &checks);
 
     let unassessed_families: std::collections::HashSet<&str> = unassessed
         .iter()
@@ -814,11 +862,11 @@ pub fn build_page(
                 .iter()
                 .take(opts.findings_per_control)
                 .map(|r| {
-                    let a = accounts.get(r.account_id.as_str());
+                    let (handle, platform) = subject(&r.account_id);
                     FindingView {
                         account_id: r.account_id.clone(),
-                        platform: a.map(|a| a.platform.clone()).unwrap_or_default(),
-                        handle: a.map(|a| a.handle.clone()).unwrap_or_default(),
+                        platform,
+                        handle,
                         status: r.status.as_str(),
                         status_label: status_label(r.status),
                         message: r.message.clone(),
@@ -831,16 +879,20 @@ pub fn build_page(
                 .iter()
                 .take(opts.findings_per_control)
                 .map(|r| {
-                    let a = accounts.get(r.account_id.as_str());
+                    let (handle, platform) = subject(&r.account_id);
                     Affected {
-                        handle: a
-                            .map(|a| a.handle.clone())
-                            .unwrap_or_else(|| r.account_id.clone()),
-                        platform: a.map(|a| a.platform.clone()).unwrap_or_default(),
+                        handle,
+                        platform,
                         unverified: r.status == Status::Error,
                     }
                 })
                 .collect();
+            let mut platform_steps: Vec<&str> = list
+                .iter()
+                .filter_map(|r| r.remediation.as_deref())
+                .collect();
+            platform_steps.sort_unstable();
+            platform_steps.dedup();
             let rationale = c.map(|c| c.rationale.clone()).unwrap_or_default();
             let remediation = c.map(|c| c.remediation.clone()).unwrap_or_default();
             ControlGroup {
@@ -870,6 +922,7 @@ pub fn build_page(
                 waived: t[4],
                 pass: t[0],
                 scope: f.scope_words(),
+                platform_steps: platform_steps.into_iter().map(rich).collect(),
                 affected_more: list.len().saturating_sub(affected.len()),
                 affected,
                 more: list.len().saturating_sub(shown.len()),
@@ -984,14 +1037,7 @@ pub fn build_page(
         as_of: report.as_of.clone(),
         redacted: opts.redacted,
         print_detail: opts.print_detail,
-        sections: SECTIONS
-            .iter()
-            .map(|s| SectionLink {
-                id: s.id,
-                title: s.title,
-                partial: s.partial,
-            })
-            .collect(),
+        sections: sections(&planes),
         summary,
         families,
         heatmap,
@@ -1007,7 +1053,99 @@ pub fn build_page(
         waivers,
         impersonation,
         method,
+        planes,
     }
+}
+
+/// The control planes section: after the summary when a plane has a finding (each reaches
+/// many accounts), before the appendix when none has, and absent without planes.
+fn sections(planes: &[PlaneView]) -> Vec<SectionLink> {
+    let link = |s: &SectionLink| SectionLink {
+        id: s.id,
+        title: s.title,
+        partial: s.partial,
+    };
+    let plane_link = SectionLink {
+        id: "planes",
+        title: "Control planes",
+        partial: "planes",
+    };
+    let leads = planes.iter().any(|p| !p.findings.is_empty());
+    let mut out = Vec::with_capacity(SECTIONS.len() + 1);
+    for s in SECTIONS {
+        if s.id == "detail" && !planes.is_empty() && !leads {
+            out.push(link(&plane_link));
+        }
+        out.push(link(s));
+        if s.id == "summary" && leads {
+            out.push(link(&plane_link));
+        }
+    }
+    out
+}
+
+/// Each control plane with the accounts it reaches and its open findings, worst first.
+fn plane_views(report: &Report, checks: &HashMap<&str, &CheckInfo>) -> Vec<PlaneView> {
+    let handles: HashMap<&str, &str> = report
+        .accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a.handle.as_str()))
+        .collect();
+    report
+        .control_planes
+        .iter()
+        .map(|p| {
+            let mut findings: Vec<(Severity, PlaneFinding)> = report
+                .results
+                .iter()
+                .filter(|r| r.account_id == p.id && r.status.is_problem())
+                .map(|r| {
+                    let title = checks
+                        .get(r.check_id.as_str())
+                        .map(|c| c.title.clone())
+                        .unwrap_or_default();
+                    (
+                        r.severity,
+                        PlaneFinding {
+                            check_id: r.check_id.clone(),
+                            title,
+                            severity: r.severity.as_str(),
+                            severity_label: severity_label(r.severity),
+                            status_label: status_label(r.status),
+                            message_parts: rich(&r.message),
+                        },
+                    )
+                })
+                .collect();
+            findings.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.check_id.cmp(&b.1.check_id)));
+            let reaches: Vec<String> = p
+                .accounts
+                .iter()
+                .map(|a| handles.get(a.as_str()).map_or(a.clone(), |h| h.to_string()))
+                .collect();
+            PlaneView {
+                id: p.id.clone(),
+                name: p.name.clone().unwrap_or_else(|| p.id.clone()),
+                kind: p
+                    .kind
+                    .as_deref()
+                    .map(|k| match k {
+                        "smmp" => "social media management platform",
+                        "business_portfolio" => "business portfolio",
+                        "brand_account" => "brand account",
+                        "password_manager" => "password manager",
+                        _ => "other tool",
+                    })
+                    .unwrap_or("tool")
+                    .to_string(),
+                score: score_text(p.score),
+                band: digest::band(p.score).band,
+                reaches_words: plural(reaches.len(), "account", "accounts"),
+                reaches,
+                findings: findings.into_iter().map(|(_, f)| f).collect(),
+            }
+        })
+        .collect()
 }
 
 fn framework_view(f: &frameworks::Framework, report: &Report) -> FrameworkView {
