@@ -252,7 +252,7 @@ fn gather(plan: &Plan, inv: &Inventory, ctx: &mut Context) -> crate::Result<Gath
             .collect();
         let evidence = session.gather(inv, cfg, &probes);
         gathered.sources = evidence.sources.clone();
-        gathered.defensive = evidence.defensive_strings();
+        gathered.defensive = online::defensive_strings(&evidence);
         gathered.coverage = evidence.lookalike_coverage.clone();
         online_candidates = evidence.candidates.clone();
         ctx.online = Some(evidence);

@@ -9,8 +9,8 @@
 use serde_json::json;
 
 use crate::engine::{Context, Outcome};
+use crate::model::evidence::{AccountCredential, BreachStatus, Credentials, EntryMatch, MatchedBy};
 use crate::model::{Account, AccountStatus, PasswordStorage};
-use crate::vault::{AccountCredential, BreachStatus, Credentials, EntryMatch, MatchedBy};
 
 /// Looks up the account's facts, or the outcome that applies when there are none.
 fn facts<'c>(ctx: &'c Context, account: &Account) -> Result<&'c AccountCredential, Outcome> {

@@ -5,8 +5,8 @@
 use serde_json::json;
 
 use crate::engine::{Context, Outcome};
+use crate::model::evidence::{AccountState, Observation};
 use crate::model::{Account, AccountStatus, Platform, Verification};
-use crate::online::{AccountState, Observation};
 
 /// DRIFT-01: the platform's view of the account matches the inventory's.
 pub fn online_drift(ctx: &Context, account: &Account) -> Outcome {

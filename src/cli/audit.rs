@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use std::io::IsTerminal;
-
 use super::{Exit, Ui};
 use crate::error::Error;
 use crate::model::results::{Report, Status};
@@ -138,15 +136,6 @@ impl Args {
     }
 }
 
-/// Prints the warnings an audit or a validation found (they do not change the exit code).
-pub fn print_warnings(warnings: &[crate::error::Diagnostic], ui: &Ui) {
-    if warnings.is_empty() || ui.quiet {
-        return;
-    }
-    let color = ui.color && std::io::stderr().is_terminal();
-    eprint!("{}", render::diagnostics::render_warnings(warnings, color));
-}
-
 /// Writes `format` into `out`: the text report in colour when `color`, the others as the
 /// renderers give them (results.json streamed).
 fn render_into(
@@ -180,7 +169,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     }
     let plan = args.plan(!ui.quiet)?;
     let audit::Audit { report, warnings } = audit::run(&plan)?;
-    print_warnings(&warnings, ui);
+    super::print_warnings(&warnings, ui);
     let opts = render::RenderOptions {
         templates: args.templates.clone(),
         redacted: args.redact,

@@ -19,7 +19,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     }
     let plan = args.audit.plan(!ui.quiet)?;
     let crate::audit::Audit { report, warnings } = crate::audit::run(&plan)?;
-    super::audit::print_warnings(&warnings, ui);
+    super::print_warnings(&warnings, ui);
     let flagged: Vec<&Suspect> = report
         .impersonation
         .iter()

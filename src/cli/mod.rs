@@ -100,6 +100,18 @@ pub fn run(cli: Cli, ui: &Ui) -> crate::Result<Exit> {
     }
 }
 
+/// Prints the warnings an audit or a validation found (they do not change the exit code).
+pub fn print_warnings(warnings: &[crate::error::Diagnostic], ui: &Ui) {
+    if warnings.is_empty() || ui.quiet {
+        return;
+    }
+    let color = ui.color && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    eprint!(
+        "{}",
+        crate::render::diagnostics::render_warnings(warnings, color)
+    );
+}
+
 /// Parses `YYYY-MM-DD` for `--as-of`.
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     if s.len() != 10 {

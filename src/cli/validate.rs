@@ -66,7 +66,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         registry,
         inventory: inv,
     } = crate::audit::load(&args.files()?)?;
-    super::audit::print_warnings(&inv.warnings, ui);
+    super::print_warnings(&inv.warnings, ui);
     if !ui.quiet {
         let n = |count: usize, one: &str, many: &str| {
             format!("{count} {}", if count == 1 { one } else { many })

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::model::evidence::{Credentials, EmailBreaches, OnlineEvidence, PageListing};
 use crate::model::platforms::PlatformFacts;
 use crate::model::results::Suspect;
 use crate::model::{Access, AccessRole, Inventory, Person, PersonStatus, Platform};
-use crate::online::{OnlineEvidence, PageListing};
 
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
@@ -17,10 +17,10 @@ pub struct Context<'a> {
     people: HashMap<&'a str, &'a Person>,
     /// Vault facts computed by `vault::assess` before the run; `None` when no vault was given
     /// (AUTH-07/08/09 are then skipped).
-    pub credentials: Option<crate::vault::Credentials>,
+    pub credentials: Option<Credentials>,
     /// Have I Been Pwned answers for login and recovery addresses (MAIL-05); `None` when not
     /// online or without `HIBP_API_KEY` (MAIL-05 is then skipped).
-    pub email_breaches: Option<crate::vault::hibp::EmailBreaches>,
+    pub email_breaches: Option<EmailBreaches>,
     /// Impersonation suspects, when a candidate list or online search was given (IMP-01).
     pub suspects: Option<Vec<Suspect>>,
     /// What `--online` found; `None` when offline (online checks are then skipped).

@@ -558,7 +558,7 @@ fn native(n: &crate::engine::NativeCheck, ctx: &Context, account: &Account) -> O
 /// declared `listed_on_website` (the published page is the truth when it was read).
 pub fn account_view(ctx: &Context, account: &Account) -> Value {
     let mut v = serde_json::to_value(account).unwrap_or(Value::Null);
-    if let crate::online::PageListing::Error(_) = ctx.page_listing(&account.id) {
+    if let crate::model::evidence::PageListing::Error(_) = ctx.page_listing(&account.id) {
         // The page was to be read and could not be: BRAND-02 must say so, not trust the flag.
         v["listed_on_website"] = Value::String("unknown".into());
     } else if let Some(listed) = ctx.listed_override(&account.id) {

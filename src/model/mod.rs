@@ -16,3 +16,4 @@ pub mod load;
 pub mod reader;
 pub mod yaml;
 pub mod yaml_fast;
+pub mod yaml_tree;

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use granit_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::inventory::Loc;
-use super::yaml::{Kind, Node, Span};
+use super::yaml_tree::{Kind, Node, Span};
 
 /// Deeper than any inventory, policy or check definition; deeper documents take the slow path,
 /// which enforces the real limit with a proper message.
@@ -242,7 +242,7 @@ fn is_core(tag: &Tag, name: &str) -> bool {
 pub fn is_timestamp(tag: &Tag) -> bool {
     tag.original_handle() == "!!"
         && tag
-            .suffix_in_namespace(super::yaml::CORE_TAG_PREFIX)
+            .suffix_in_namespace(super::yaml_tree::CORE_TAG_PREFIX)
             .as_deref()
             == Some("timestamp")
 }

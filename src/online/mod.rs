@@ -18,21 +18,22 @@ pub mod progress;
 
 mod gather;
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
-
-use crate::model::results::{LookalikeCoverage, SourceStatus};
+use crate::model::results::SourceStatus;
 use crate::model::{Inventory, Platform};
 
 pub use gather::{gather, gather_with};
 pub use http::HttpConfig;
 pub use progress::Progress;
 
+pub use crate::model::evidence::{
+    AccountState, DefensiveName, Observation, OnlineCandidate, OnlineEvidence, PageEvidence,
+    PageListing,
+};
 use http::{FailKind, FetchError, Http};
 pub use page::{PageLink, PageMention};
 
@@ -120,154 +121,14 @@ impl OnlineConfig {
     }
 }
 
-/// What a platform says about an account now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountState {
-    Active,
-    NotFound,
-    Deactivated,
-    Suspended,
-    /// Bluesky: the account's DID now has another handle.
-    Renamed,
-    /// Mastodon: the account moved to another one.
-    Moved,
-}
-
-impl AccountState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccountState::Active => "active",
-            AccountState::NotFound => "not found",
-            AccountState::Deactivated => "deactivated",
-            AccountState::Suspended => "suspended",
-            AccountState::Renamed => "renamed",
-            AccountState::Moved => "moved",
-        }
-    }
-}
-
-/// One inventory account as its platform shows it. `error` set means the source failed and
-/// nothing else here is known.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Observation {
-    pub account_id: String,
-    pub platform: String,
-    /// The handle the inventory declares.
-    pub handle: String,
-    pub exists: Option<bool>,
-    pub state: Option<AccountState>,
-    pub display_name: Option<String>,
-    /// The platform (or a domain handle, or a verified rel="me" link) vouches for the account.
-    pub verified: Option<bool>,
-    /// How: "Bluesky verification: valid", "handle on the organisation's domain ...", "rel=me ...".
-    pub verified_by: Option<String>,
-    /// The handle the platform shows now (differs after a rename or a move).
-    pub handle_now: Option<String>,
-    /// Bluesky DID or Mastodon account id.
-    pub platform_id: Option<String>,
-    pub source_url: Option<String>,
-    pub fetched_at: Option<String>,
-    pub error: Option<String>,
-}
-
-/// What the published list of official accounts shows.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct PageEvidence {
-    pub url: String,
-    pub fetched_at: Option<String>,
-    /// Set when the page could not be read: listings are then unknown, not false.
-    pub error: Option<String>,
-    pub links: Vec<PageLink>,
-    /// @handles in the page's text, each with the platform named beside it (if any).
-    pub mentions: Vec<PageMention>,
-    /// Account id → whether the page shows it (for every account not closed).
-    pub listed: BTreeMap<String, bool>,
-    /// Accounts the page shows that the inventory does not have.
-    pub unlisted_links: Vec<PageLink>,
-}
-
-/// An account found on a platform that is not in the inventory: for the impersonation search.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OnlineCandidate {
-    pub platform: Platform,
-    pub handle: String,
-    pub display_name: Option<String>,
-    pub bio: Option<String>,
-    pub url: Option<String>,
-    pub source_url: String,
-    pub fetched_at: String,
-    /// `search "Westmere Police"` or `look-alike of wm-bsky`.
-    pub found_by: String,
-    /// The inventory account it was probed as a look-alike of, if it was.
-    pub account_id: Option<String>,
-}
-
-/// A generated look-alike handle that nobody holds: a name to register defensively
-/// (Staffordshire's procedure: "reduce by registering alternative names").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DefensiveName {
-    pub account_id: String,
-    pub platform: Platform,
-    pub handle: String,
-    pub source_url: String,
-}
-
-/// How the published page answers for one account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageListing {
-    /// No page configured, or offline: use the declared `listed_on_website`.
-    NotChecked,
-    /// The page could not be read: the listing is unknown (an `error` result).
-    Error(String),
-    Listed(bool),
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct OnlineEvidence {
-    /// Account id → observation, for accounts on platforms with a public source.
-    pub accounts: BTreeMap<String, Observation>,
-    pub page: Option<PageEvidence>,
-    pub candidates: Vec<OnlineCandidate>,
-    pub defensive_registrations: Vec<DefensiveName>,
-    pub sources: Vec<SourceStatus>,
-    /// Per platform, the look-alike handles probed and left out.
-    pub lookalike_coverage: Vec<LookalikeCoverage>,
-}
-
-impl OnlineEvidence {
-    pub fn observation(&self, account_id: &str) -> Option<&Observation> {
-        self.accounts.get(account_id)
-    }
-
-    /// `Some(listed)` when the page was read; `None` when there is no page or it failed (see
-    /// [`OnlineEvidence::page_listing`] to tell the two apart).
-    pub fn listed_on_page(&self, account_id: &str) -> Option<bool> {
-        match self.page_listing(account_id) {
-            PageListing::Listed(b) => Some(b),
-            _ => None,
-        }
-    }
-
-    pub fn page_listing(&self, account_id: &str) -> PageListing {
-        match &self.page {
-            None => PageListing::NotChecked,
-            Some(p) => match &p.error {
-                Some(e) => PageListing::Error(e.clone()),
-                None => PageListing::Listed(p.listed.get(account_id).copied().unwrap_or(false)),
-            },
-        }
-    }
-
-    /// `platform:handle` strings for `Report::defensive_registrations`, offered only where the
-    /// platform does not forbid holding names (X does).
-    pub fn defensive_strings(&self) -> Vec<String> {
-        self.defensive_registrations
-            .iter()
-            .filter(|d| crate::impersonation::defensive::may_offer(d.platform))
-            .map(|d| format!("{}:{}", d.platform, d.handle))
-            .collect()
-    }
+/// `platform:handle` strings for `Report::defensive_registrations`, offered only where the
+/// platform does not forbid holding names (X does).
+pub fn defensive_strings(ev: &OnlineEvidence) -> Vec<String> {
+    ev.defensive_registrations
+        .iter()
+        .filter(|d| crate::impersonation::defensive::may_offer(d.platform))
+        .map(|d| format!("{}:{}", d.platform, d.handle))
+        .collect()
 }
 
 /// Look-alike handles to probe: (inventory account id, platform, handles).

@@ -12,27 +12,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use reqwest::Url;
-use serde::Serialize;
 
+pub use crate::model::evidence::{PageLink, PageMention};
 use crate::model::Platform;
-
-/// One social media account the page links to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PageLink {
-    pub platform: Platform,
-    /// As the platform spells it, without `@`; Mastodon as `user@instance`.
-    pub handle: String,
-    pub url: String,
-}
-
-/// An @handle written in the page's text, and the platform the text names beside it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PageMention {
-    /// As written, without the leading `@`.
-    pub handle: String,
-    /// `None` when no platform is named near it: such a mention lists no account.
-    pub platform: Option<Platform>,
-}
 
 /// What a page shows: links to accounts, and @handles written in its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -5,96 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use secrecy::ExposeSecret;
-use serde::Serialize;
 
 use super::matching::{match_accounts, AccountMatch};
 use super::pwned::{check_breaches_with, BreachSource, BreachStatus};
-use super::{Vault, VaultFormat};
+use super::Vault;
+pub use crate::model::evidence::{
+    AccountCredential, Credentials, EntryMatch, MatchedBy, Reuse, Strength,
+};
 use crate::model::{Account, Inventory};
-
-/// Credential facts for the whole inventory; `Context::credentials` holds one when a vault was
-/// given.
-#[derive(Debug, Clone, Serialize)]
-pub struct Credentials {
-    /// The vault file, as given.
-    pub vault: String,
-    pub format: VaultFormat,
-    /// Number of login entries read.
-    pub entries: usize,
-    /// Where breaches were looked up; `None` without a corpus (AUTH-09 skipped).
-    pub breach_source: Option<String>,
-    /// By account id; every inventory account has one.
-    pub per_account: BTreeMap<String, AccountCredential>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AccountCredential {
-    pub entry: EntryMatch,
-    /// The matched entry has a password (false for passkey-only entries).
-    pub has_password: bool,
-    /// The matched entry holds a passkey.
-    pub passkey: bool,
-    /// zxcvbn's judgement, when there is a password.
-    pub strength: Option<Strength>,
-    pub reuse: Reuse,
-    pub breach: BreachStatus,
-}
-
-/// How an account found (or failed to find) its vault entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum EntryMatch {
-    Matched {
-        path: String,
-        by: MatchedBy,
-    },
-    /// The inventory's `security.vault_entry` names an entry the vault does not have.
-    NamedEntryMissing {
-        name: String,
-    },
-    Ambiguous {
-        candidates: Vec<String>,
-    },
-    NoMatch,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MatchedBy {
-    /// `security.vault_entry`.
-    VaultEntry,
-    /// `security.vault_entry` names a folder, but the export has no folders (1Password's CSV):
-    /// matched on the title alone, the folder unchecked.
-    TitleOnly,
-    /// The entry's URL is the account's platform and names the handle (or its username does).
-    Url,
-    /// An entry without URL whose username is the handle.
-    Username,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Strength {
-    /// zxcvbn score, 0 (guessable in a thousand tries) to 4.
-    pub score: u8,
-    pub guesses_log10: f64,
-    pub warning: Option<String>,
-    pub suggestions: Vec<String>,
-}
-
-/// Who else has the same password.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Reuse {
-    /// Other inventory accounts (ids) whose entry has the same password, or is the same entry.
-    pub accounts: Vec<String>,
-    /// Other vault entries (paths), not matched to any account, with the same password.
-    pub entries: Vec<String>,
-}
-
-impl Reuse {
-    pub fn is_reused(&self) -> bool {
-        !self.accounts.is_empty() || !self.entries.is_empty()
-    }
-}
 
 /// zxcvbn is quadratic-ish in length; beyond this a password is strong whatever its tail.
 const MAX_SCORED_CHARS: usize = 100;

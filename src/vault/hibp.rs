@@ -8,9 +8,10 @@ use std::fmt;
 
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::task::JoinSet;
 
+pub use crate::model::evidence::EmailBreaches;
 use crate::model::Inventory;
 use crate::online::http::{FailKind, Fetched, Http, Options};
 use crate::online::{OnlineConfig, Progress, Session};
@@ -49,19 +50,6 @@ impl HibpConfig {
             base_url,
             api_key: SecretString::from(key),
         })
-    }
-}
-
-/// What the API said about each address (lower-cased): the names of the breaches it is in, or
-/// why it could not be asked.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct EmailBreaches {
-    pub per_address: BTreeMap<String, Result<Vec<String>, String>>,
-}
-
-impl EmailBreaches {
-    pub fn get(&self, address: &str) -> Option<&Result<Vec<String>, String>> {
-        self.per_address.get(&address.trim().to_lowercase())
     }
 }
 

@@ -47,6 +47,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Code, Diagnostic, Error};
 
+pub use crate::model::evidence::VaultFormat;
 pub use assess::{
     assess, assess_with, AccountCredential, Credentials, EntryMatch, MatchedBy, Reuse, Strength,
 };
@@ -59,25 +60,6 @@ pub use pwned::{
 /// Environment variable holding the KeePass master password (never a command-line option: those
 /// show in `ps` and shell history).
 pub const PASSWORD_ENV: &str = "PALISADE_VAULT_PASSWORD";
-
-/// The export formats palisade reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VaultFormat {
-    Bitwarden,
-    Keepass,
-    Csv,
-}
-
-impl VaultFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VaultFormat::Bitwarden => "bitwarden",
-            VaultFormat::Keepass => "keepass",
-            VaultFormat::Csv => "csv",
-        }
-    }
-}
 
 /// How to open a vault. The default reads the KeePass master password from
 /// [`PASSWORD_ENV`], or prompts without echo when standard input is a terminal.

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
-use serde::Serialize;
 use sha1::{Digest, Sha1};
 use tokio::task::JoinSet;
 use zeroize::Zeroizing;
@@ -15,6 +14,7 @@ use zeroize::Zeroizing;
 pub use super::corpus::{CorpusError, PwnedFile};
 use super::{Vault, VaultMatches};
 use crate::error::Error;
+pub use crate::model::evidence::BreachStatus;
 use crate::online::http::{FailKind, Http, Options};
 use crate::online::{OnlineConfig, Progress, Session};
 
@@ -64,25 +64,6 @@ impl BreachSource {
             BreachSource::None => "none".into(),
         }
     }
-}
-
-/// What the corpus says about one password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum BreachStatus {
-    /// Not looked up (no corpus, no password).
-    NotChecked {
-        reason: String,
-    },
-    Clean,
-    /// Seen `count` times in breaches.
-    Found {
-        count: u64,
-    },
-    /// The corpus could not be asked (network, unreadable file).
-    Failed {
-        reason: String,
-    },
 }
 
 /// Breach status of every matched entry, by index into [`Vault::entries`].

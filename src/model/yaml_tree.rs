@@ -1,0 +1,184 @@
+//! The located YAML tree both readers build: the fast path (`yaml_fast.rs`, from the parser's
+//! events) and the slow one (`yaml.rs`, through `serde-saphyr`). Kept apart from both so they
+//! share the types without importing each other.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use std::borrow::Cow;
+
+use super::types::Loc;
+
+/// One value of the document, where it starts, and the text it came from.
+///
+/// Kept small (40 bytes) and borrowing its text from the source where the parser allows: a
+/// 10,000-account inventory is a million nodes, and this tree is the largest thing palisade
+/// holds while it loads one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node<'a> {
+    pub loc: Loc,
+    /// Byte range of the node in the source, when known (for echoing what the user wrote).
+    pub span: Span,
+    pub kind: Kind<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind<'a> {
+    Null,
+    Bool(bool),
+    /// Whole numbers beyond `i64` are kept as `Float`: no field takes them, and the message
+    /// about one quotes the text as written.
+    Int(i64),
+    Float(f64),
+    Str(Cow<'a, str>),
+    Seq(Box<[Node<'a>]>),
+    Map(Box<[(Node<'a>, Node<'a>)]>),
+}
+
+/// A byte range of the source in 8 bytes (inputs are at most [`MAX_INPUT_BYTES`]), or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    pub const NONE: Span = Span {
+        start: u32::MAX,
+        len: 0,
+    };
+
+    pub fn new(start: usize, len: usize) -> Span {
+        match (u32::try_from(start), u32::try_from(len)) {
+            (Ok(start), Ok(len)) if start != u32::MAX => Span { start, len },
+            _ => Span::NONE,
+        }
+    }
+
+    pub fn from_option(range: Option<(usize, usize)>) -> Span {
+        range.map_or(Span::NONE, |(s, l)| Span::new(s, l))
+    }
+
+    /// `(start, length)` in bytes.
+    pub fn get(self) -> Option<(usize, usize)> {
+        (self.start != u32::MAX).then_some((self.start as usize, self.len as usize))
+    }
+}
+
+impl Kind<'_> {
+    /// A whole number of any size (see [`Kind::Int`]).
+    pub fn int(v: i128) -> Kind<'static> {
+        match i64::try_from(v) {
+            Ok(i) => Kind::Int(i),
+            Err(_) => Kind::Float(v as f64),
+        }
+    }
+}
+
+impl Kind<'_> {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::Null => "nothing",
+            Kind::Bool(_) => "a boolean",
+            Kind::Int(_) => "a number",
+            Kind::Float(_) => "a number",
+            Kind::Str(_) => "text",
+            Kind::Seq(_) => "a list",
+            Kind::Map(_) => "a mapping",
+        }
+    }
+}
+
+// The slow path owns its text: it is rare, and `Spanned` hands values over by value.
+impl<'de> Deserialize<'de> for Node<'static> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<Kind<'static>>::deserialize(d)?;
+        let at = s.referenced;
+        let span = at.span();
+        let span = match (span.byte_offset(), span.byte_len()) {
+            (Some(o), Some(l)) => usize::try_from(o).ok().zip(usize::try_from(l).ok()),
+            _ => None,
+        };
+        let span = Span::from_option(span);
+        Ok(Node {
+            loc: Loc {
+                line: u32::try_from(at.line()).unwrap_or(u32::MAX),
+                column: u32::try_from(at.column()).unwrap_or(u32::MAX),
+            },
+            span,
+            kind: s.value,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind<'static> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KindVisitor)
+    }
+}
+
+struct KindVisitor;
+
+impl<'de> Visitor<'de> for KindVisitor {
+    type Value = Kind<'static>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Kind::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Kind::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Kind::int(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(Kind::int(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        i128::try_from(v)
+            .map(Kind::int)
+            .map_err(|_| E::custom("number too large"))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Kind::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Kind::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Kind::Str(Cow::Owned(v)))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(Kind::Str(Cow::Owned(
+            String::from_utf8_lossy(v).into_owned(),
+        )))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        Kind::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Kind::Seq(items.into_boxed_slice()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
+            entries.push((k, v));
+        }
+        Ok(Kind::Map(entries.into_boxed_slice()))
+    }
+}
+
+/// The namespace of the YAML core schema's tags (`!!str` is `tag:yaml.org,2002:str`).
+pub const CORE_TAG_PREFIX: &str = "tag:yaml.org,2002:";
