@@ -224,7 +224,10 @@ fn score(s: Option<f64>) -> String {
 }
 
 /// Plain text for a terminal.
+/// The diff for a terminal; values from the results files are shown with their control
+/// characters as escapes.
 pub fn render_text(d: &Diff) -> String {
+    use crate::render::for_terminal;
     let mut out = String::new();
     let change = d
         .score_change
@@ -234,9 +237,9 @@ pub fn render_text(d: &Diff) -> String {
         out,
         "score: {} ({}) -> {} ({}){change}",
         score(d.old_score),
-        d.old_as_of,
+        for_terminal(&d.old_as_of),
         score(d.new_score),
-        d.new_as_of
+        for_terminal(&d.new_as_of)
     );
     let list = |out: &mut String, title: &str, items: &[Regression]| {
         let _ = writeln!(out, "{title}: {}", items.len());
@@ -244,8 +247,8 @@ pub fn render_text(d: &Diff) -> String {
             let _ = writeln!(
                 out,
                 "  {} {}: {} -> {}",
-                r.check_id,
-                r.account_id,
+                for_terminal(&r.check_id),
+                for_terminal(&r.account_id),
                 r.was.as_str(),
                 r.now.as_str()
             );
@@ -256,13 +259,13 @@ pub fn render_text(d: &Diff) -> String {
     list(&mut out, "new problems", &d.new_problems);
     let _ = writeln!(out, "new accounts: {}", d.new_accounts.len());
     for a in &d.new_accounts {
-        let _ = writeln!(out, "  + {a}");
+        let _ = writeln!(out, "  + {}", for_terminal(a));
     }
     let _ = writeln!(out, "removed accounts: {}", d.removed_accounts.len());
     for a in &d.removed_accounts {
-        let _ = writeln!(out, "  - {a}");
+        let _ = writeln!(out, "  - {}", for_terminal(a));
     }
-    crate::render::reveal_controls(&out).into_owned()
+    out
 }
 
 /// Markdown for a pull-request comment.

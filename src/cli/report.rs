@@ -58,26 +58,15 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
             };
             let bytes = render::render(&report, *format, &opts)?;
             if file.as_os_str() == "-" {
-                ui.print(&String::from_utf8_lossy(&bytes));
+                ui.print_document(&String::from_utf8_lossy(&bytes))?;
             } else {
-                let dir = match file.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                let name = file.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-                    Error::Usage(format!("-o {}: not a file name", file.display()))
-                })?;
-                render::write_atomically(&dir, name, &bytes)?;
-                if !ui.quiet {
-                    eprintln!("wrote {}", file.display());
-                }
+                render::write_file_atomically(file, &bytes)?;
+                ui.note(&format!("wrote {}", file.display()));
             }
         }
         (None, Some(dir)) => {
             for p in render::write_all(&report, &formats, dir, &opts)? {
-                if !ui.quiet {
-                    eprintln!("wrote {}", p.display());
-                }
+                ui.note(&format!("wrote {}", p.display()));
             }
         }
         (None, None) => {
@@ -85,7 +74,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
                 return Err(Error::Usage("several formats need --out DIR".into()));
             };
             let bytes = render::render(&report, *format, &opts)?;
-            ui.print(&String::from_utf8_lossy(&bytes));
+            ui.print_document(&String::from_utf8_lossy(&bytes))?;
         }
         (Some(_), Some(_)) => {
             return Err(Error::Usage("give -o FILE or --out DIR, not both".into()))

@@ -62,7 +62,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             inv.people.len(),
             inv.waivers.len(),
             registry.checks.len()
-        ));
+        ))?;
     }
     Ok(Exit::Clean)
 }

@@ -1,0 +1,463 @@
+//! palisade tried as an attacker would (issue 15): special files as outputs, terminal escapes in
+//! the input, outputs that cannot be written, unbounded inputs, and checks built to crash or
+//! hang it. Each test fails without the fix it guards.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+
+fn palisade() -> Command {
+    let mut c = Command::cargo_bin("palisade").expect("binary built");
+    c.env_remove("NO_COLOR")
+        .env_remove("PALISADE_VAULT_PASSWORD")
+        .env("COLUMNS", "100");
+    c
+}
+
+/// The binary as a plain process, for tests that set its standard streams.
+fn raw() -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("palisade"));
+    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    c
+}
+
+const EXAMPLE: &str = "examples/westmere.yaml";
+const RESULTS: &str = "tests/data/report/current.json";
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = palisade().args(args).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 2: `-o` and `--out` never replace special files.
+
+#[test]
+fn report_o_writes_through_a_symlink_and_keeps_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let real = dir.path().join("published.html");
+    let link = dir.path().join("report.html");
+    fs::write(&real, "old").expect("write");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let (code, _, err) = run(&["report", RESULTS, "-o", link.to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(fs::symlink_metadata(&link)
+        .expect("link")
+        .file_type()
+        .is_symlink());
+    let html = fs::read_to_string(&real).expect("target");
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html[..40.min(html.len())]
+    );
+    assert_eq!(names(dir.path()), ["published.html", "report.html"]);
+}
+
+#[test]
+fn report_o_writes_into_a_fifo_without_replacing_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo is needed");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(&fifo).expect("read fifo"))
+    };
+    let (code, _, err) = run(&[
+        "report",
+        RESULTS,
+        "--format",
+        "json",
+        "-o",
+        fifo.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // Checked before joining: a FIFO renamed over would leave the reader waiting for ever.
+    assert!(fs::symlink_metadata(&fifo)
+        .expect("fifo")
+        .file_type()
+        .is_fifo());
+    assert_eq!(names(dir.path()), ["pipe"]);
+    let got = reader.join().expect("reader");
+    assert!(got.starts_with(b"{"), "the JSON went through the pipe");
+}
+
+/// A device node of the test's own (never the machine's /dev/null: were the fix broken, the test
+/// would replace it). Needs root, as the attack does; without root a link to /dev/null stands in.
+#[test]
+fn report_o_and_out_write_into_a_device_without_replacing_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let null = dir.path().join("null");
+    let is_root = std::process::Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !is_root {
+        std::os::unix::fs::symlink("/dev/null", &null).expect("symlink");
+    }
+    let (code, _, err) = run(&["report", RESULTS, "-o", null.to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(fs::metadata(&null)
+        .expect("null")
+        .file_type()
+        .is_char_device());
+    assert_eq!(
+        fs::symlink_metadata(&null)
+            .expect("null")
+            .file_type()
+            .is_symlink(),
+        !is_root
+    );
+    // `--out` with one of the fixed names taken by the device.
+    let out = dir.path().join("out");
+    fs::create_dir(&out).expect("mkdir");
+    let target = out.join("report.txt");
+    if is_root {
+        assert!(std::process::Command::new("mknod")
+            .arg(&target)
+            .args(["c", "1", "3"])
+            .status()
+            .is_ok_and(|s| s.success()));
+    } else {
+        std::os::unix::fs::symlink("/dev/null", &target).expect("symlink");
+    }
+    let (code, _, err) = run(&[
+        "audit",
+        EXAMPLE,
+        "--as-of",
+        "2026-10-01",
+        "--format",
+        "text,json",
+        "--out",
+        out.to_str().expect("utf8"),
+        "--quiet",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(fs::metadata(&target)
+        .expect("dev")
+        .file_type()
+        .is_char_device());
+    assert_eq!(names(&out), ["report.txt", "results.json"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 7: an output that cannot be written is exit 3, and a failed `--out` changes nothing.
+
+fn dev_full() -> fs::File {
+    fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full is needed for this test")
+}
+
+#[test]
+fn a_full_standard_output_is_exit_3_for_every_command() {
+    let cases: &[&[&str]] = &[
+        &[
+            "audit",
+            EXAMPLE,
+            "--as-of",
+            "2026-10-01",
+            "--fail-on",
+            "never",
+        ],
+        &[
+            "audit",
+            EXAMPLE,
+            "--as-of",
+            "2026-10-01",
+            "--format",
+            "json",
+        ],
+        &["report", RESULTS, "--format", "markdown"],
+        &["report", RESULTS, "--format", "html", "-o", "-"],
+        &["validate", EXAMPLE],
+        &["diff", RESULTS, RESULTS],
+        &["checks", "list"],
+        &["checks", "explain", "AUTH-01"],
+        &["lookalikes", "WestmerePolice"],
+        &["init", "-"],
+    ];
+    for args in cases {
+        let out = raw().args(*args).stdout(dev_full()).output().expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(
+            err.contains("writing to standard output"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_standard_output_is_exit_3() {
+    for args in [
+        &["validate", EXAMPLE][..],
+        &[
+            "audit",
+            EXAMPLE,
+            "--as-of",
+            "2026-10-01",
+            "--format",
+            "json",
+        ][..],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = raw()
+            .args(args)
+            .stdout(Stdio::from(writer))
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_closed_standard_error_does_not_crash_palisade() {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = raw()
+        .args(["validate", "tests/fixtures/bad/bad-date.yaml"])
+        .stderr(Stdio::from(writer))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "the input error, not a panic");
+}
+
+#[test]
+fn a_failed_out_leaves_the_old_outputs_untouched() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path();
+    fs::write(out.join("report.html"), "old html").expect("write");
+    fs::write(out.join("results.json"), "old json").expect("write");
+    // The third output cannot be written: its name is taken by a directory.
+    fs::create_dir(out.join("results.sarif")).expect("mkdir");
+    let (code, _, err) = run(&[
+        "audit",
+        EXAMPLE,
+        "--as-of",
+        "2026-10-01",
+        "--format",
+        "html,json,sarif",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("results.sarif"), "{err}");
+    assert_eq!(
+        fs::read_to_string(out.join("report.html")).expect("html"),
+        "old html"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("results.json")).expect("json"),
+        "old json"
+    );
+    assert_eq!(names(out), ["report.html", "results.json", "results.sarif"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 3: nothing from the input drives the terminal.
+
+/// Every way a value can act on a terminal, in one string: a title change, a screen clear, a
+/// carriage return to overwrite the line, a C1 CSI, a bidi override, and a new line.
+const HOSTILE: &str =
+    "Evil\u{1b}]0;pwned\u{7}\u{1b}[2J\rScore 100/100\u{9b}31m\u{202E}x\nfake line";
+
+/// `HOSTILE` written inside a YAML double-quoted string.
+const HOSTILE_YAML: &str = r#"Evil\e]0;pwned\a\e[2J\rScore 100/100\u009B31m\u202Ex\nfake line"#;
+
+/// Fails on any control character in `out`, except newlines, tabs and, when `colour`, the SGR
+/// colour sequences palisade writes itself.
+fn assert_inert(out: &str, colour: bool, what: &str) {
+    let sgr = regex::Regex::new(r"\x1b\[[0-9;]*m").expect("regex");
+    let rest = if colour {
+        sgr.replace_all(out, "").into_owned()
+    } else {
+        out.to_owned()
+    };
+    for c in rest.chars() {
+        let bad = (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        assert!(!bad, "{what}: raw {:?} reaches the terminal:\n{out}", c);
+    }
+    assert!(
+        !out.contains("\nfake line"),
+        "{what}: input started a line:\n{out}"
+    );
+}
+
+fn hostile_inventory(dir: &Path) -> PathBuf {
+    let text = fs::read_to_string(EXAMPLE)
+        .expect("example")
+        .replace(
+            "name: Westmere Constabulary",
+            &format!("name: \"{HOSTILE_YAML}\""),
+        )
+        .replace(
+            "device: Tunde's personal iPhone",
+            &format!("device: \"{HOSTILE_YAML}\""),
+        )
+        .replace(
+            "account: wm-x-mian",
+            &format!("account: \"{HOSTILE_YAML}\""),
+        );
+    let p = dir.join("hostile.yaml");
+    fs::write(&p, text).expect("write");
+    p
+}
+
+#[test]
+fn hostile_inventory_values_are_shown_not_obeyed_in_text_output() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let inv = hostile_inventory(dir.path());
+    let inv = inv.to_str().expect("utf8");
+    for colour in ["never", "always"] {
+        let (code, out, err) = run(&["audit", inv, "--as-of", "2026-10-01", "--color", colour]);
+        assert_eq!(code, 1, "{err}");
+        assert_inert(&out, colour == "always", "audit text");
+        assert!(
+            out.contains(r"Evil\u{1b}]0;pwned\u{7}\u{1b}[2J\u{d}Score"),
+            "{out}"
+        );
+        assert!(out.contains(r"\u{202e}x\u{a}fake line"), "{out}");
+    }
+    // The same through report.txt under --out, and its summary on the terminal.
+    let out_dir = dir.path().join("out");
+    let (_, out, _) = run(&[
+        "audit",
+        inv,
+        "--as-of",
+        "2026-10-01",
+        "--out",
+        out_dir.to_str().expect("utf8"),
+    ]);
+    assert_inert(&out, false, "audit --out summary");
+    let txt = fs::read_to_string(out_dir.join("report.txt")).expect("report.txt");
+    assert_inert(&txt, false, "report.txt");
+}
+
+#[test]
+fn hostile_results_are_shown_not_obeyed_by_report_and_diff() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(RESULTS).expect("results")).expect("json");
+    v["organisation"] = HOSTILE.into();
+    v["tool"]["version"] = HOSTILE.into();
+    for r in v["results"].as_array_mut().expect("results") {
+        r["account_id"] = HOSTILE.into();
+        r["message"] = HOSTILE.into();
+    }
+    let hostile = dir.path().join("hostile.json");
+    fs::write(&hostile, serde_json::to_string(&v).expect("json")).expect("write");
+    let h = hostile.to_str().expect("utf8");
+    let (code, out, err) = run(&["report", h, "--format", "text", "-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    assert_inert(&out, false, "report --format text");
+    let (_, out, err) = run(&["diff", RESULTS, h]);
+    assert_inert(&out, false, "diff");
+    assert_inert(&err, false, "diff stderr");
+}
+
+#[test]
+fn hostile_check_definitions_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let checks = dir.path().join("checks");
+    fs::create_dir(&checks).expect("mkdir");
+    fs::write(
+        checks.join("ORG-09.yaml"),
+        format!(
+            "id: ORG-09\ntitle: \"{HOSTILE_YAML}\"\nfamily: \"{HOSTILE_YAML}\"\nseverity: low\n\
+             rationale: \"{HOSTILE_YAML}\"\nremediation: \"{HOSTILE_YAML}\"\n\
+             rule:\n  fail_when: 'true'\n  message: '\"\\u001b]0;pwned\\u0007\" + account.id'\n"
+        ),
+    )
+    .expect("write");
+    let c = checks.to_str().expect("utf8");
+    for args in [
+        &["checks", "list", "--checks-dir", c][..],
+        &["checks", "explain", "ORG-09", "--checks-dir", c][..],
+        &["audit", EXAMPLE, "--as-of", "2026-10-01", "--checks-dir", c][..],
+    ] {
+        let (_, out, err) = run(args);
+        assert!(out.contains("ORG-09"), "{args:?}: {out}{err}");
+        assert_inert(&out, false, &format!("{args:?}"));
+    }
+}
+
+#[test]
+fn hostile_values_in_diagnostics_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // An HR export is raw text: its values reach the messages as they are.
+    let csv = dir.path().join("hr.csv");
+    fs::write(
+        &csv,
+        format!("id,name,status\nzz1,Zed,{HOSTILE}\n\"{HOSTILE}\",Zed,active\n")
+            .replace('\n', "\r\n"),
+    )
+    .expect("write");
+    let (code, _, err) = run(&[
+        "validate",
+        EXAMPLE,
+        "--people",
+        csv.to_str().expect("utf8"),
+        "--color",
+        "always",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(r"\u{1b}]0;pwned"), "{err}");
+    assert_inert(&err, true, "diagnostics");
+
+    let checks = dir.path().join("shared");
+    fs::create_dir(&checks).expect("mkdir");
+    fs::write(checks.join("Evil\u{1b}]0;x\u{7}.yaml"), "id: [").expect("write");
+    let (code, _, err) = run(&[
+        "checks",
+        "list",
+        "--checks-dir",
+        checks.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert_inert(&err, false, "diagnostics of a hostile file name");
+}
+
+/// results.json carries the input as it is (JSON escapes C0 controls, not a bidi override);
+/// sent to a pipe or a file it stays exact.
+#[test]
+fn documents_sent_to_a_file_stay_exact() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let inv = hostile_inventory(dir.path());
+    let (_, out, _) = run(&[
+        "audit",
+        inv.to_str().expect("utf8"),
+        "--as-of",
+        "2026-10-01",
+        "--format",
+        "json",
+    ]);
+    assert!(out.contains('\u{202E}'), "stdout is not a terminal here");
+}
