@@ -84,6 +84,7 @@ impl HtmlRenderer {
                     .map_err(|e| Error::Usage(format!("template {origin}: {e}")))?;
             }
         }
+        super::partials::check(&hb)?;
         let catalogue = frameworks::parse(&catalogue_text, &catalogue_name)?;
         Ok(HtmlRenderer { hb, catalogue })
     }

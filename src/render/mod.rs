@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod partials;
 pub mod sample;
 pub mod sarif;
 pub mod text;
