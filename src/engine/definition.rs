@@ -159,7 +159,8 @@ fn definition(cx: &mut Cx, root: &Node, origin: &str) -> Option<Definition> {
         .get("requirements")
         .map(|n| cx.list(n, "requirements", |cx, n| cx.text(n, "requirements")))
         .unwrap_or_default();
-    let scope = match f.get("scope") {
+    let scope_node = f.get("scope");
+    let scope = match scope_node {
         Some(n) => cx.one_of(n, "scope", &["account", "organisation"], |s| match s {
             "account" => Some(Scope::Account),
             "organisation" => Some(Scope::Organisation),
@@ -173,10 +174,10 @@ fn definition(cx: &mut Cx, root: &Node, origin: &str) -> Option<Definition> {
     let skip_message = f
         .get("skip_message")
         .and_then(|n| cx.text(n, "skip_message"));
-    let rule = f.get("rule").and_then(|n| rule(cx, n));
-    let native = f
-        .get("native")
-        .and_then(|n| cx.text(n, "native").map(|name| (name, n.loc)));
+    let rule_node = f.get("rule");
+    let native_node = f.get("native");
+    let rule = rule_node.and_then(|n| rule(cx, n));
+    let native = native_node.and_then(|n| cx.text(n, "native").map(|name| (name, n.loc)));
     let logic = match (rule, native) {
         (Some(r), None) => Some(Logic::Rule(r)),
         (None, Some((name, loc))) => {
@@ -207,14 +208,43 @@ fn definition(cx: &mut Cx, root: &Node, origin: &str) -> Option<Definition> {
             None
         }
         (None, None) => {
-            cx.error(
-                root.loc,
-                Code::BadCheck,
-                "a check needs its logic: a `rule` (CEL) or `native: NAME`",
-            );
+            // A `rule` or `native` that is there but wrong has its own diagnostic already.
+            if rule_node.is_none() && native_node.is_none() {
+                cx.error(
+                    root.loc,
+                    Code::BadCheck,
+                    "a check needs its logic: a `rule` (CEL) or `native: NAME`",
+                );
+            }
             None
         }
     };
+    // What the runner would otherwise find out only when it runs the check.
+    let at = scope_node.map_or(root.loc, |n| n.loc);
+    match (&scope, &logic) {
+        (Some(Scope::Organisation), Some(Logic::Rule(_))) => cx.error(
+            at,
+            Code::BadCheck,
+            "`scope: organisation` needs a native organisation check (`native: NAME`): a CEL rule is evaluated for each account",
+        ),
+        (Some(scope), Some(Logic::Native { name, .. })) => {
+            let kind = crate::checks::lookup(name);
+            match (scope, kind) {
+                (Scope::Organisation, Some(crate::checks::Native::Account(_))) => cx.error(
+                    at,
+                    Code::BadCheck,
+                    format!("native check `{name}` judges one account at a time: it cannot have `scope: organisation`"),
+                ),
+                (Scope::Account, Some(crate::checks::Native::Organisation(_))) => cx.error(
+                    at,
+                    Code::BadCheck,
+                    format!("native check `{name}` judges the organisation as a whole: it needs `scope: organisation`"),
+                ),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
     f.finish(cx, "a check definition", KEYS);
     Some(Definition {
         id: id?,
