@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::time::Duration;
 
 use assert_cmd::Command;
 
@@ -460,4 +461,159 @@ fn documents_sent_to_a_file_stay_exact() {
         "json",
     ]);
     assert!(out.contains('\u{202E}'), "stdout is not a terminal here");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 4: custom rules and templates cannot crash or hang palisade.
+
+/// A checks directory holding one custom check whose `fail_when` is `rule`.
+fn custom_check(dir: &Path, rule: &str) -> String {
+    let checks = dir.join("checks");
+    fs::create_dir_all(&checks).expect("mkdir");
+    fs::write(
+        checks.join("ORG-66.yaml"),
+        format!(
+            "id: ORG-66\ntitle: t\nfamily: access\nseverity: low\nrationale: r\nremediation: m\n\
+             rule:\n  fail_when: '{rule}'\n  message: '\"m\"'\n"
+        ),
+    )
+    .expect("write");
+    checks.to_str().expect("utf8").to_owned()
+}
+
+#[test]
+fn a_rule_of_8000_terms_is_a_located_input_error_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let checks = custom_check(dir.path(), &(vec!["1"; 8000].join("+") + " == 0"));
+    let (code, _, err) = run(&[
+        "audit",
+        EXAMPLE,
+        "--as-of",
+        "2026-10-01",
+        "--checks-dir",
+        &checks,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ORG-66.yaml:8:14"), "{err}");
+    assert!(err.contains("at most 4096"), "{err}");
+}
+
+#[test]
+fn deeply_nested_parentheses_are_a_located_input_error_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let deep = format!("{}1{} == 1", "(".repeat(120_000), ")".repeat(120_000));
+    let checks = custom_check(dir.path(), &deep);
+    let (code, _, err) = run(&["checks", "list", "--checks-dir", &checks]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ORG-66.yaml:8:14"), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+    let checks = custom_check(
+        dir.path(),
+        &format!("{}1{} == 1", "(".repeat(200), ")".repeat(200)),
+    );
+    let (code, _, err) = run(&["checks", "list", "--checks-dir", &checks]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nests brackets 200 deep"), "{err}");
+}
+
+#[test]
+fn a_rule_that_would_never_end_is_an_error_result_within_its_budget() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut rule = "true".to_owned();
+    for i in 0..10 {
+        rule = format!("[1,2,3,4,5,6,7,8,9,10].all(x{i}, {rule})");
+    }
+    let checks = custom_check(dir.path(), &rule);
+    let out = palisade()
+        .args([
+            "audit",
+            EXAMPLE,
+            "--as-of",
+            "2026-10-01",
+            "--format",
+            "json",
+        ])
+        .args(["--checks-dir", &checks])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "ends, with findings");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("results.json");
+    let ours: Vec<&serde_json::Value> = v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["check_id"] == "ORG-66" && r["status"] != "skipped")
+        .collect();
+    assert!(!ours.is_empty());
+    for r in ours {
+        assert_eq!(r["status"], "error", "{r}");
+        let m = r["message"].as_str().expect("message");
+        assert!(m.contains("rule exceeded its evaluation budget"), "{m}");
+    }
+}
+
+#[test]
+fn templates_that_include_each_other_are_refused_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let partials = dir.path().join("templates/partials");
+    fs::create_dir_all(&partials).expect("mkdir");
+    fs::write(partials.join("summary.hbs"), "<p>{{> scores}}</p>").expect("write");
+    fs::write(partials.join("scores.hbs"), "<p>{{> summary}}</p>").expect("write");
+    let out_file = dir.path().join("r.html");
+    let (code, _, err) = run(&[
+        "report",
+        RESULTS,
+        "--templates",
+        dir.path().join("templates").to_str().expect("utf8"),
+        "-o",
+        out_file.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("include each other in a loop"), "{err}");
+    assert!(
+        err.contains("scores → summary") || err.contains("summary → scores"),
+        "{err}"
+    );
+    assert!(!out_file.exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 11: messages that mislead.
+
+#[test]
+fn a_cel_syntax_error_is_reported_once_not_as_missing_logic() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let checks = custom_check(dir.path(), "account.security.smmp == ");
+    let (code, _, err) = run(&["checks", "list", "--checks-dir", &checks]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("invalid CEL expression"), "{err}");
+    assert!(!err.contains("needs its logic"), "{err}");
+    assert!(err.contains("1 problem found"), "{err}");
+}
+
+#[test]
+fn scope_organisation_with_a_cel_rule_is_refused_at_load() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let checks = dir.path().join("checks");
+    fs::create_dir(&checks).expect("mkdir");
+    fs::write(
+        checks.join("ORG-70.yaml"),
+        "id: ORG-70\ntitle: t\nfamily: access\nseverity: low\nrationale: r\nremediation: m\n\
+         scope: organisation\nrule:\n  fail_when: 'true'\n  message: '\"m\"'\n",
+    )
+    .expect("write");
+    fs::write(
+        checks.join("ORG-71.yaml"),
+        "id: ORG-71\ntitle: t\nfamily: access\nseverity: low\nrationale: r\nremediation: m\n\
+         scope: organisation\nnative: owner_present\n",
+    )
+    .expect("write");
+    let c = checks.to_str().expect("utf8");
+    let (code, _, err) = run(&["validate", EXAMPLE, "--checks-dir", c]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ORG-70.yaml:7:8"), "{err}");
+    assert!(err.contains("needs a native organisation check"), "{err}");
+    assert!(err.contains("ORG-71.yaml:7:8"), "{err}");
+    assert!(err.contains("judges one account at a time"), "{err}");
 }
