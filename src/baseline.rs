@@ -28,7 +28,7 @@ fn bad(file: &str, line: u32, column: u32, message: String) -> Error {
 
 /// Reads a results.json written by this or an earlier palisade.
 pub fn load_results(path: &Path) -> Result<Report> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::input::read(path, crate::input::RESULTS).map_err(|e| {
         bad(
             &path.display().to_string(),
             0,
@@ -42,23 +42,21 @@ pub fn load_results(path: &Path) -> Result<Report> {
 /// Parses results.json: schema_version 1 is accepted, a newer one is refused (the fields may
 /// mean something else), and anything else gets a message saying what is wrong.
 pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        bad(
-            name,
-            e.line() as u32,
-            e.column() as u32,
-            format!("not a palisade results file (invalid JSON: {e})"),
-        )
+    /// The version alone: the rest of the document is skipped without being kept, so a large
+    /// file is not held twice (a `serde_json::Value` of it was five times its size).
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        schema_version: Option<serde_json::Value>,
+    }
+    let probe: Probe = serde_json::from_slice(bytes).map_err(|e| {
+        let message = if e.is_data() {
+            "not a palisade results file: expected a JSON object".to_owned()
+        } else {
+            format!("not a palisade results file (invalid JSON: {e})")
+        };
+        bad(name, e.line() as u32, e.column() as u32, message)
     })?;
-    let Some(obj) = value.as_object() else {
-        return Err(bad(
-            name,
-            0,
-            0,
-            "not a palisade results file: expected a JSON object".into(),
-        ));
-    };
-    match obj.get("schema_version") {
+    match probe.schema_version {
         None => {
             return Err(bad(name, 0, 0, "not a palisade results file: `schema_version` is missing (write it with `palisade audit --format json`)".into()))
         }
@@ -72,11 +70,11 @@ pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
             _ => return Err(bad(name, 0, 0, format!("`schema_version` must be {SCHEMA_VERSION}, found {v}"))),
         },
     }
-    serde_json::from_value(value).map_err(|e| {
+    serde_json::from_slice(bytes).map_err(|e| {
         bad(
             name,
-            0,
-            0,
+            e.line() as u32,
+            e.column() as u32,
             format!("results file does not match schema_version {SCHEMA_VERSION}: {e}"),
         )
     })

@@ -39,10 +39,22 @@ pub fn check(platform: Platform, handle: &str) -> Option<String> {
             });
             (!ok).then(|| "mastodon handles are user@instance (user: 1-30 letters, digits and _; instance: a domain name)".to_owned())
         }
-        _ => (handle.is_empty() || handle.chars().any(char::is_whitespace))
-            .then(|| "handles are non-empty text without spaces".to_owned()),
+        _ => (handle.is_empty()
+            || handle.chars().any(char::is_whitespace)
+            || handle.chars().count() > MAX_OTHER_HANDLE_CHARS)
+            .then(|| {
+                format!("handles are non-empty text without spaces, at most {MAX_OTHER_HANDLE_CHARS} characters")
+            }),
     }
 }
+
+/// A handle on a platform palisade has no rule for. No real handle comes near it; the bound
+/// keeps a hostile one from making the impersonation search slow (its cost grows with length).
+pub const MAX_OTHER_HANDLE_CHARS: usize = 100;
+
+/// The longest handle any platform's rule above allows (Mastodon's 30-character user at a
+/// 253-character instance), rounded up: a candidate handle longer than this cannot exist.
+pub const MAX_HANDLE_CHARS: usize = 300;
 
 /// Handles compare case-insensitively; a leading `@` is not part of the handle.
 pub fn normalise(handle: &str) -> String {
@@ -70,6 +82,8 @@ mod tests {
         assert!(check(Platform::Mastodon, "west-mere@mastodon.social").is_some());
         assert!(check(Platform::Other, "any-thing").is_none());
         assert!(check(Platform::Other, "two words").is_some());
+        assert!(check(Platform::Other, &"x".repeat(100)).is_none());
+        assert!(check(Platform::Other, &"x".repeat(30_000)).is_some());
         assert!(check(Platform::Tiktok, "a").is_some());
         assert!(check(Platform::Linkedin, "west_mere").is_some());
     }

@@ -61,8 +61,11 @@ impl HtmlRenderer {
             let rel = file.path();
             let (text, origin) = match overrides.map(|d| d.join(rel)).filter(|p| p.is_file()) {
                 Some(p) => {
-                    let text = std::fs::read_to_string(&p)
-                        .map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
+                    let bytes = crate::input::read(&p, crate::input::TEMPLATE)
+                        .map_err(|e| Error::Usage(format!("template {}: {e}", p.display())))?;
+                    let text = String::from_utf8(bytes).map_err(|_| {
+                        Error::Usage(format!("template {}: not UTF-8 text", p.display()))
+                    })?;
                     (text, p.display().to_string())
                 }
                 None => match file.contents_utf8() {

@@ -21,7 +21,7 @@ pub(crate) fn parse(
         key = key.with_password(p.expose_secret());
     }
     if let Some(kf) = key_file {
-        let mut f = std::fs::File::open(kf)
+        let mut f = crate::input::open_capped(kf, crate::input::KEY_FILE)
             .map_err(|e| bad_vault(kf, 0, 0, format!("cannot read the key file: {e}")))?;
         key = key.with_keyfile(&mut f).map_err(|_| {
             bad_vault(
