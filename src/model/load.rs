@@ -123,51 +123,43 @@ pub struct Inputs<'a> {
     pub people_columns: BTreeMap<String, String>,
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
-    if meta.len() > yaml::MAX_INPUT_BYTES as u64 {
-        return Err(Error::input(Diagnostic {
-            code: Code::Syntax,
-            file: path.display().to_string(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "the file is larger than {} MiB",
-                yaml::MAX_INPUT_BYTES / (1024 * 1024)
-            ),
-            snippet: None,
-        }));
-    }
-    std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))
+/// Reads one input through the capped read every input shares (`crate::input`).
+fn read(path: &Path, limit: crate::input::Limit, code: Code) -> Result<Vec<u8>, Error> {
+    crate::input::read(path, limit).map_err(|e| e.into_error(path, code))
 }
 
 /// Reads every input, validates everything, and reports all problems at once.
 pub fn load(inputs: &Inputs) -> Result<Inventory, Error> {
     let file = inputs.inventory.display().to_string();
-    let bytes = read(inputs.inventory)?;
+    let bytes = read(inputs.inventory, crate::input::INVENTORY, Code::Syntax)?;
     let mut diags = Vec::new();
     let policy_override = match inputs.policy {
         Some(p) => {
             let pfile = p.display().to_string();
-            let pbytes = read(p)?;
+            let pbytes = read(p, crate::input::POLICY, Code::Syntax)?;
             Some((pfile, pbytes))
         }
         None => None,
     };
     let people_csv = match inputs.people {
-        Some(p) => Some((p.display().to_string(), read(p)?)),
+        Some(p) => Some((
+            p.display().to_string(),
+            read(p, crate::input::PEOPLE, Code::BadCsv)?,
+        )),
         None => None,
     };
+    // A bad row is reported, and the rest of the export still counts: dropping every HR person
+    // for one bad row made each reference to them a false "names no person".
     let extra_people = match &people_csv {
-        Some((f, b)) => match read_people_csv(f, b, &inputs.people_columns) {
-            Ok(p) => p,
-            Err(mut d) => {
-                diags.append(&mut d);
-                Vec::new()
+        Some((f, b)) => {
+            let rows = read_people_rows(f, b, &inputs.people_columns);
+            diags.extend(rows.diags);
+            HrPeople {
+                people: rows.people,
+                unusable: rows.unusable,
             }
-        },
-        None => Vec::new(),
+        }
+        None => HrPeople::default(),
     };
     let parsed = parse_with(
         &file,
@@ -189,14 +181,22 @@ pub fn load(inputs: &Inputs) -> Result<Inventory, Error> {
 
 /// Parses an inventory held in memory (tests, benches, `validate`).
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Inventory, Vec<Diagnostic>> {
-    parse_with(file, bytes, None, Vec::new())
+    parse_with(file, bytes, None, HrPeople::default())
+}
+
+/// People from the HR export: those read, and the ids of rows too broken to use (reported on
+/// their own), which references may still name without a second error.
+#[derive(Default)]
+struct HrPeople {
+    people: Vec<(Person, String)>,
+    unusable: Vec<String>,
 }
 
 fn parse_with(
     file: &str,
     bytes: &[u8],
     policy_file: Option<(&str, &[u8])>,
-    extra_people: Vec<(Person, String)>,
+    extra_people: HrPeople,
 ) -> Result<Inventory, Vec<Diagnostic>> {
     let text = yaml::decode(file, bytes).map_err(|d| vec![d])?;
     let root = yaml::parse(file, text).map_err(|d| vec![d])?;
@@ -249,9 +249,9 @@ fn parse_with(
             Err(mut d) => diags.append(&mut d),
         }
     }
-    merge_people(&mut inv, extra_people, &mut diags);
+    merge_people(&mut inv, extra_people.people, &mut diags);
     let mut cx = Cx::new(file, text);
-    integrity(&mut cx, &root, &inv);
+    integrity(&mut cx, &root, &inv, &extra_people.unusable);
     diags.append(&mut cx.diags);
     if diags.is_empty() {
         Ok(inv)
@@ -825,8 +825,11 @@ fn triage(cx: &mut Cx, node: &Node) -> Option<TriageEntry> {
 }
 
 /// Duplicate ids and references to people who do not exist, located at the offending node.
-fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
-    let people: HashMap<&str, ()> = inv.people.iter().map(|p| (p.id.as_str(), ())).collect();
+fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory, unusable: &[String]) {
+    let mut people: HashMap<&str, ()> = inv.people.iter().map(|p| (p.id.as_str(), ())).collect();
+    // A person whose entry has an error of its own is still a person: naming them is not a
+    // second error.
+    people.extend(unusable.iter().map(|id| (id.as_str(), ())));
     let section = |name: &str| -> Vec<&Node> {
         match &root.kind {
             Kind::Map(e) => e
@@ -856,6 +859,11 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
             _ => None,
         }
     };
+    let yaml_ids: Vec<String> = section("people")
+        .into_iter()
+        .filter_map(|p| field(p, "id").and_then(scalar))
+        .collect();
+    people.extend(yaml_ids.iter().map(|id| (id.as_str(), ())));
     for name in ["people", "accounts"] {
         let mut seen: HashMap<String, Loc> = HashMap::new();
         for item in section(name) {
@@ -978,6 +986,29 @@ pub fn read_people_csv(
     bytes: &[u8],
     columns: &BTreeMap<String, String>,
 ) -> Result<Vec<(Person, String)>, Vec<Diagnostic>> {
+    let rows = read_people_rows(file, bytes, columns);
+    if rows.diags.is_empty() {
+        Ok(rows.people)
+    } else {
+        Err(rows.diags)
+    }
+}
+
+/// What the HR export holds: the people read, the ids of rows that could not be used, and
+/// every problem.
+struct PeopleRows {
+    people: Vec<(Person, String)>,
+    unusable: Vec<String>,
+    diags: Vec<Diagnostic>,
+}
+
+fn read_people_rows(file: &str, bytes: &[u8], columns: &BTreeMap<String, String>) -> PeopleRows {
+    let mut unusable = Vec::new();
+    let fail = |diags: Vec<Diagnostic>| PeopleRows {
+        people: Vec::new(),
+        unusable: Vec::new(),
+        diags,
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut diags = Vec::new();
     let err = |line: u64, column: u32, code: Code, message: String| Diagnostic {
@@ -992,7 +1023,7 @@ pub fn read_people_csv(
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            return Err(vec![err(
+            return fail(vec![err(
                 1,
                 1,
                 Code::BadCsv,
@@ -1007,7 +1038,7 @@ pub fn read_people_csv(
             .position(|h| h.trim().eq_ignore_ascii_case(want))
     };
     let (Some(id_col), Some(status_col)) = (col("id"), col("status")) else {
-        return Err(vec![err(
+        return fail(vec![err(
             1,
             1,
             Code::BadCsv,
@@ -1066,6 +1097,7 @@ pub fn read_people_csv(
             .to_lowercase();
         let Some(status) = PersonStatus::parse(&status_text) else {
             diags.push(err(line, column_of("status"), Code::UnknownValue, format!("person `{id}`: `status` must be one of active, mover, leaver, found `{status_text}`")));
+            unusable.push(id);
             continue;
         };
         let mut date = |c: &str| -> Option<jiff::civil::Date> {
@@ -1135,9 +1167,9 @@ pub fn read_people_csv(
             ));
         }
     }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(diags)
+    PeopleRows {
+        people: out,
+        unusable,
+        diags,
     }
 }

@@ -278,14 +278,24 @@ pub fn parse_slow(file: &str, text: &str) -> Result<Node<'static>, Diagnostic> {
                 )
             })
             .unwrap_or((0, 0));
-        let message = e.without_snippet().to_string();
-        // The parser's message may repeat the location; keep the first line, which says what.
-        let message = message
-            .lines()
-            .next()
-            .unwrap_or("invalid YAML")
-            .trim()
-            .to_owned();
+        let message = match e.without_snippet() {
+            // The library's own text advises setting one of its options, which a user of
+            // palisade cannot do.
+            serde_saphyr::Error::DuplicateMappingKey { key, .. } => match key {
+                Some(k) => {
+                    format!("the key `{k}` appears twice in the same mapping; give each key once")
+                }
+                None => "a key appears twice in the same mapping; give each key once".to_owned(),
+            },
+            // The parser's message may repeat the location; keep the first line, which says what.
+            other => other
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .trim()
+                .to_owned(),
+        };
         Diagnostic {
             code: Code::Syntax,
             file: file.to_owned(),
