@@ -617,3 +617,232 @@ fn scope_organisation_with_a_cel_rule_is_refused_at_load() {
     assert!(err.contains("ORG-71.yaml:7:8"), "{err}");
     assert!(err.contains("judges one account at a time"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 8: every input is bounded.
+
+/// Runs palisade with a deadline; `(exit code, stderr, seconds)`.
+fn run_timed(args: &[&str]) -> (i32, String, f64) {
+    let start = std::time::Instant::now();
+    let out = palisade()
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        start.elapsed().as_secs_f64(),
+    )
+}
+
+#[test]
+fn dev_zero_as_any_input_is_refused_quickly() {
+    let z = "/dev/zero";
+    let cases: &[(&[&str], &str)] = &[
+        (&["validate", z], "inventory is not text"),
+        (
+            &["validate", EXAMPLE, "--people", z],
+            "HR export is not text",
+        ),
+        (
+            &["validate", EXAMPLE, "--policy", z],
+            "policy file is not text",
+        ),
+        (
+            &["impersonation", EXAMPLE, "--candidates", z],
+            "row runs past 64 KiB",
+        ),
+        (
+            &["audit", EXAMPLE, "--vault", z],
+            "vault export is larger than 256 MiB",
+        ),
+        (
+            &["audit", EXAMPLE, "--baseline", z],
+            "results file is not text",
+        ),
+        (&["report", z], "results file is not text"),
+        (&["diff", RESULTS, z], "results file is not text"),
+    ];
+    for (args, said) in cases {
+        let (code, err, secs) = run_timed(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(secs < 30.0, "{args:?} took {secs:.1} s");
+    }
+}
+
+#[test]
+fn an_endless_text_stream_stops_at_its_cap() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("policy.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo is needed");
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .open(&fifo)
+                .expect("open");
+            let line = b"max_admins: 4\n".repeat(4096);
+            // Until palisade stops reading (the pipe breaks).
+            while f.write_all(&line).is_ok() {}
+        })
+    };
+    let (code, err, _) = run_timed(&[
+        "validate",
+        EXAMPLE,
+        "--policy",
+        fifo.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("policy file is larger than 16 MiB"), "{err}");
+    writer.join().expect("writer");
+}
+
+#[test]
+fn a_huge_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let inv = dir.path().join("huge.yaml");
+    // Sparse: 300 MiB long, no disk used.
+    let f = fs::File::create(&inv).expect("create");
+    f.set_len(300 << 20).expect("set_len");
+    let (code, err, secs) = run_timed(&["validate", inv.to_str().expect("utf8")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("inventory is larger than 256 MiB"), "{err}");
+    assert!(secs < 10.0, "took {secs:.1} s");
+}
+
+#[test]
+fn a_30000_character_handle_is_refused_not_searched_for_minutes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let long = "w".repeat(30_000);
+    let inv = dir.path().join("inv.yaml");
+    let text = fs::read_to_string(EXAMPLE).expect("example").replace(
+        "accounts:\n",
+        &format!(
+            "accounts:\n  - {{id: wm-other, platform: other, handle: {long}, owner: okafor, purpose: corporate}}\n"
+        ),
+    );
+    fs::write(&inv, text).expect("write");
+    let cands = dir.path().join("c.csv");
+    fs::write(
+        &cands,
+        format!("platform,handle\nother,{long}x\nx,{}\n", "W".repeat(40_000)),
+    )
+    .expect("write");
+    let (code, err, secs) = run_timed(&[
+        "impersonation",
+        inv.to_str().expect("utf8"),
+        "--candidates",
+        cands.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("at most 100 characters"), "{err}");
+    assert!(secs < 20.0, "took {secs:.1} s");
+    // The candidates alone, against the example: both rows are refused at the reader.
+    let (code, err, secs) = run_timed(&[
+        "impersonation",
+        EXAMPLE,
+        "--candidates",
+        cands.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("c.csv:2:1"), "{err}");
+    assert!(
+        err.contains("30001 characters long; no platform allows more than 300"),
+        "{err}"
+    );
+    assert!(err.contains("c.csv:3:1"), "{err}");
+    assert!(secs < 20.0, "took {secs:.1} s");
+}
+
+#[test]
+fn one_bad_hr_row_is_one_error_not_a_cascade_of_unknown_people() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let inv = dir.path().join("inv.yaml");
+    let text = fs::read_to_string(EXAMPLE)
+        .expect("example")
+        .replace(
+            "      - {person: okafor, role: owner, via: smmp, granted_on: 2021-01-10}",
+            "      - {person: okafor, role: owner, via: smmp, granted_on: 2021-01-10}\n      \
+             - {person: hr1, role: admin, via: smmp}\n      - {person: hr2, role: admin, via: smmp}",
+        )
+        // A YAML person with a bad field of their own, still named by an account.
+        .replace("role: Campaigns officer, status: active", "role: Campaigns officer, status: retired");
+    assert!(text.contains("person: hr1") && text.contains("status: retired"));
+    fs::write(&inv, text).expect("write");
+    let hr = dir.path().join("hr.csv");
+    fs::write(
+        &hr,
+        "id,name,status\nhr1,Ada One,active\nhr2,Bo Two,on-leave\n",
+    )
+    .expect("write");
+    let (code, _, err) = run(&[
+        "validate",
+        inv.to_str().expect("utf8"),
+        "--people",
+        hr.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("person `hr2`: `status` must be one of"),
+        "{err}"
+    );
+    assert!(err.contains("retired"), "{err}");
+    assert!(!err.contains("names no person"), "{err}");
+    assert!(err.contains("2 problems found"), "{err}");
+}
+
+#[test]
+fn a_checks_dir_given_twice_is_read_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let checks = custom_check(dir.path(), "false");
+    let same = format!("{checks}/.");
+    let (code, out, err) = run(&[
+        "checks",
+        "list",
+        "--checks-dir",
+        &checks,
+        "--checks-dir",
+        &same,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ORG-66")).count(),
+        1,
+        "{out}"
+    );
+    // A different file with the same id is still a duplicate.
+    let other = dir.path().join("other");
+    fs::create_dir(&other).expect("mkdir");
+    fs::copy(
+        Path::new(&checks).join("ORG-66.yaml"),
+        other.join("ORG-66.yaml"),
+    )
+    .expect("copy");
+    let (code, _, err) = run(&[
+        "checks",
+        "list",
+        "--checks-dir",
+        &checks,
+        "--checks-dir",
+        other.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("already defined"), "{err}");
+}
+
+#[test]
+fn a_duplicate_key_is_explained_without_the_yaml_library_s_advice() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let inv = dir.path().join("dup.yaml");
+    fs::write(&inv, "organisation:\n  name: A\n  name: B\naccounts: []\n").expect("write");
+    let (code, _, err) = run(&["validate", inv.to_str().expect("utf8")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("dup.yaml:3:3"), "{err}");
+    assert!(err.contains("the key `name` appears twice"), "{err}");
+    assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
+}
