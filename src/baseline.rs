@@ -42,12 +42,6 @@ pub fn load_results(path: &Path) -> Result<Report> {
 /// Parses results.json: schema_version 1 is accepted, a newer one is refused (the fields may
 /// mean something else), and anything else gets a message saying what is wrong.
 pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
-    /// The version alone: the rest of the document is skipped without being kept, so a large
-    /// file is not held twice (a `serde_json::Value` of it was five times its size).
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        schema_version: Option<serde_json::Value>,
-    }
     let probe: Probe = serde_json::from_slice(bytes).map_err(|e| {
         let message = if e.is_data() {
             "not a palisade results file: expected a JSON object".to_owned()
@@ -56,7 +50,7 @@ pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
         };
         bad(name, e.line() as u32, e.column() as u32, message)
     })?;
-    match probe.schema_version {
+    match probe.0 {
         None => {
             return Err(bad(name, 0, 0, "not a palisade results file: `schema_version` is missing (write it with `palisade audit --format json`)".into()))
         }
@@ -78,6 +72,38 @@ pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
             format!("results file does not match schema_version {SCHEMA_VERSION}: {e}"),
         )
     })
+}
+
+/// A results file's `schema_version` alone: the rest of the document is skipped without being
+/// kept, so a large file is not held twice (a `serde_json::Value` of it was five times its
+/// size). Only a JSON object is one (serde would read a struct from an array too).
+struct Probe(Option<serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Probe;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Probe, A::Error> {
+                let mut version = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "schema_version" {
+                        version = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Probe(version))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// Marks every result of `current` against `old`, fills `current.regressions` and
