@@ -846,3 +846,141 @@ fn a_duplicate_key_is_explained_without_the_yaml_library_s_advice() {
     assert!(err.contains("the key `name` appears twice"), "{err}");
     assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 10: --redact masks a name however it is written.
+
+/// Every part of the example's people's names and the local parts of their addresses.
+const EXAMPLE_PEOPLE: &[&str] = &[
+    "Jane",
+    "Smith",
+    "Tunde",
+    "Okafor",
+    "Ravi",
+    "Patel",
+    "Kim",
+    "Brown",
+    "Dan",
+    "Lee",
+    "jane.smith",
+    "tunde.okafor",
+    "ravi.patel",
+    "kim.brown1987",
+    "dan.lee",
+];
+
+/// `(file, word)` for each of `words` found (whole word, any case) in the files of `dir`.
+fn leaks(dir: &Path, words: &[&str]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for name in names(dir) {
+        let text = fs::read_to_string(dir.join(&name)).expect("output");
+        for w in words {
+            let re = regex::Regex::new(&format!(r"(?i)(^|[^\w.]){}([^\w]|$)", regex::escape(w)))
+                .expect("regex");
+            if let Some(m) = re.find(&text) {
+                out.push((name.clone(), m.as_str().to_owned()));
+            }
+        }
+    }
+    out
+}
+
+const EVERY_FORMAT: &str = "html,json,sarif,junit,markdown,text,csv";
+
+#[test]
+fn redact_masks_every_name_of_the_example_in_every_format() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("audit");
+    let o = out.to_str().expect("utf8");
+    let (code, _, err) = run(&[
+        "audit",
+        EXAMPLE,
+        "--as-of",
+        "2026-10-01",
+        "--redact",
+        "--format",
+        EVERY_FORMAT,
+        "--out",
+        o,
+        "--quiet",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(names(&out).len(), 7);
+    assert_eq!(leaks(&out, EXAMPLE_PEOPLE), Vec::<(String, String)>::new());
+    let report = fs::read_to_string(out.join("report.txt")).expect("text");
+    assert!(
+        report.contains("'s personal iPhone"),
+        "the device is still described"
+    );
+    assert!(!report.contains("Tunde's"), "{report}");
+
+    // `report --redact` knows only results.json, and masks the same.
+    let plain = dir.path().join("plain");
+    let p = plain.to_str().expect("utf8");
+    let (code, _, err) = run(&[
+        "audit",
+        EXAMPLE,
+        "--as-of",
+        "2026-10-01",
+        "--format",
+        "json",
+        "--out",
+        p,
+        "--quiet",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        !leaks(&plain, &["Tunde"]).is_empty(),
+        "the fixture does hold the names"
+    );
+    let again = dir.path().join("report");
+    let results = plain.join("results.json");
+    let (code, _, err) = run(&[
+        "report",
+        results.to_str().expect("utf8"),
+        "--redact",
+        "--format",
+        EVERY_FORMAT,
+        "--out",
+        again.to_str().expect("utf8"),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        leaks(&again, EXAMPLE_PEOPLE),
+        Vec::<(String, String)>::new()
+    );
+}
+
+#[test]
+fn redact_masks_names_in_any_order_spacing_and_inside_urls() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let inv = dir.path().join("inv.yaml");
+    let text = fs::read_to_string(EXAMPLE).expect("example").replace(
+        "reason: Typo in the account id, so this waiver matches nothing",
+        "reason: \"agreed with Smith, Jane and Ravi\\u00A0\\u00A0Patel; Kim  Brown's notes are at \
+         https://calendly.example/tunde.okafor/review and https://x.example/u?who=dan.lee\"",
+    );
+    assert!(text.contains("calendly.example"));
+    fs::write(&inv, text).expect("write");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&[
+        "audit",
+        inv.to_str().expect("utf8"),
+        "--as-of",
+        "2026-10-01",
+        "--redact",
+        "--format",
+        EVERY_FORMAT,
+        "--out",
+        out.to_str().expect("utf8"),
+        "--quiet",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(leaks(&out, EXAMPLE_PEOPLE), Vec::<(String, String)>::new());
+    let json = fs::read_to_string(out.join("results.json")).expect("json");
+    assert!(
+        json.contains("https://calendly.example/user-"),
+        "the URL keeps its shape"
+    );
+}
