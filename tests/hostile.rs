@@ -984,3 +984,98 @@ fn redact_masks_names_in_any_order_spacing_and_inside_urls() {
         "the URL keeps its shape"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// KeePass headers: bounded key derivation, and a malformed header is an input error.
+
+/// A KDBX 4 vault with the keepass crate's default Argon2 (1 MiB), whose header then asks for
+/// `memory` bytes.
+fn kdbx_asking_for(dir: &Path, memory: u64) -> PathBuf {
+    use keepass::{config::KdfConfig, Database, DatabaseKey};
+    let db = Database::new();
+    assert!(matches!(
+        db.config.kdf_config,
+        KdfConfig::Argon2 {
+            memory: 1_048_576,
+            ..
+        }
+    ));
+    let mut bytes = Vec::new();
+    db.save(&mut bytes, DatabaseKey::new().with_password("x"))
+        .expect("save");
+    // The variant dictionary's entry: type 0x05 (u64), key "M", 8 bytes of value.
+    let needle = [
+        &[0x05, 1, 0, 0, 0, b'M', 8, 0, 0, 0][..],
+        &(1u64 << 20).to_le_bytes(),
+    ]
+    .concat();
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle.as_slice())
+        .expect("the memory parameter");
+    bytes[at + 10..at + 18].copy_from_slice(&memory.to_le_bytes());
+    let p = dir.join(format!("m{memory}.kdbx"));
+    fs::write(&p, bytes).expect("write");
+    p
+}
+
+#[test]
+fn a_kdbx_header_asking_for_a_terabyte_of_argon2_memory_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fine = kdbx_asking_for(dir.path(), 1 << 20);
+    let huge = kdbx_asking_for(dir.path(), 1 << 40);
+    let run_vault = |p: &Path| {
+        palisade()
+            .env("PALISADE_VAULT_PASSWORD", "x")
+            .args([
+                "audit",
+                EXAMPLE,
+                "--as-of",
+                "2026-10-01",
+                "--quiet",
+                "--vault",
+            ])
+            .arg(p)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .expect("runs")
+    };
+    let out = run_vault(&fine);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_vault(&huge);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("1048576 MiB of Argon2 memory"), "{err}");
+}
+
+#[test]
+fn a_kdbx_header_field_too_short_for_its_type_is_an_input_error_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // KDBX 3.1, field 6 (AES rounds, a u64) two bytes long: the keepass crate's reader panics.
+    let mut b = vec![0x03, 0xd9, 0xa2, 0x9a, 0x67, 0xfb, 0x4b, 0xb5, 1, 0, 3, 0];
+    b.extend([6, 2, 0, 1, 2, 0, 0, 0]);
+    let p = dir.path().join("short.kdbx");
+    fs::write(&p, b).expect("write");
+    let out = palisade()
+        .env("PALISADE_VAULT_PASSWORD", "x")
+        .args([
+            "audit",
+            EXAMPLE,
+            "--as-of",
+            "2026-10-01",
+            "--quiet",
+            "--vault",
+        ])
+        .arg(&p)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("the KeePass file is damaged"), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+}

@@ -32,7 +32,19 @@ pub(crate) fn parse(
             )
         })?;
     }
-    let db = Database::parse(bytes, key).map_err(|e| bad_vault(path, 0, 0, open_error(&e)))?;
+    // Bounded before the crate derives a key from what the header asks for; a header the crate
+    // panics on (a field shorter than its type) is a damaged file, not a crash.
+    super::kdf_limits::check(bytes).map_err(|why| bad_vault(path, 0, 0, why))?;
+    let db = crate::error::contain_panic(|| Database::parse(bytes, key))
+        .ok_or_else(|| {
+            bad_vault(
+                path,
+                0,
+                0,
+                "the KeePass file is damaged: its header cannot be read",
+            )
+        })?
+        .map_err(|e| bad_vault(path, 0, 0, open_error(&e)))?;
 
     let recycle_bin = db.recycle_bin().map(|g| g.id());
     let mut out = Vec::new();

@@ -32,6 +32,7 @@ mod bitwarden;
 mod csvfile;
 pub mod hibp;
 mod kdbx;
+pub mod kdf_limits;
 mod matching;
 pub mod pwned;
 
