@@ -266,8 +266,29 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Node<'a>, Diagnostic> {
     parse_slow(file, text)
 }
 
-/// Reads the document with `serde-saphyr`: every YAML feature, and the authoritative errors.
+/// Stack for the `serde-saphyr` reader: it recurses once per level of nesting (at most
+/// `max_depth`, 64), and an unoptimised build spends tens of KiB a level, more than the 2 MiB of
+/// a spawned thread. The fuzzing target found 550 unclosed `{` overflowing a test thread.
+const SLOW_PATH_STACK: usize = 32 << 20;
+
+/// Reads the document with `serde-saphyr`: every YAML feature, and the authoritative errors. On
+/// a thread of its own with a stack sized for its recursion, whatever thread calls it.
 pub fn parse_slow(file: &str, text: &str) -> Result<Node<'static>, Diagnostic> {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("yaml".into())
+            .stack_size(SLOW_PATH_STACK)
+            .spawn_scoped(scope, || parse_slow_here(file, text))
+        {
+            // A panic in the parser is a bug: it goes on to the caller as one.
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // No thread to be had: parse on this one.
+            Err(_) => parse_slow_here(file, text),
+        }
+    })
+}
+
+fn parse_slow_here(file: &str, text: &str) -> Result<Node<'static>, Diagnostic> {
     serde_saphyr::from_str_with_options::<Node>(text, options()).map_err(|e| {
         let (line, column) = e
             .location()
