@@ -1079,3 +1079,68 @@ fn a_kdbx_header_field_too_short_for_its_type_is_an_input_error_not_a_crash() {
     assert!(err.contains("the KeePass file is damaged"), "{err}");
     assert!(!err.contains("internal error"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// SECURITY.md: nothing touches the network without --online.
+
+#[test]
+fn nothing_reaches_the_network_without_online() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let counter = {
+        let (seen, stop) = (seen.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if let Ok((s, _)) = listener.accept() {
+                    seen.fetch_add(1, Ordering::Relaxed);
+                    drop(s);
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let audit = |online: bool| {
+        let mut c = palisade();
+        // Every way palisade could be sent to the network points at the listener.
+        for var in [
+            "PALISADE_BLUESKY_API",
+            "PALISADE_MASTODON_API",
+            "PALISADE_PWNED_API",
+            "PALISADE_HIBP_API",
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+        ] {
+            c.env(var, &url);
+        }
+        c.env("HIBP_API_KEY", "test-key")
+            .env("NO_PROXY", "")
+            .args(["audit", EXAMPLE, "--as-of", "2026-10-01", "--quiet"])
+            .args(["--vault", "tests/data/vault/bitwarden.json"])
+            .args(["--candidates", "examples/candidates.csv"])
+            .arg("--cache-dir")
+            .arg(dir.path());
+        if online {
+            c.arg("--online");
+        }
+        c.timeout(Duration::from_secs(120)).output().expect("runs")
+    };
+    let out = audit(false);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(seen.load(Ordering::Relaxed), 0, "a connection without --online");
+    // The same run with --online does reach the listener: the test can see traffic.
+    let _ = audit(true);
+    std::thread::sleep(Duration::from_millis(100));
+    stop.store(true, Ordering::Relaxed);
+    counter.join().expect("listener");
+    assert!(seen.load(Ordering::Relaxed) > 0, "--online made no connection");
+}
