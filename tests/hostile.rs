@@ -1134,13 +1134,25 @@ fn nothing_reaches_the_network_without_online() {
         c.timeout(Duration::from_secs(120)).output().expect("runs")
     };
     let out = audit(false);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(seen.load(Ordering::Relaxed), 0, "a connection without --online");
+    assert_eq!(
+        seen.load(Ordering::Relaxed),
+        0,
+        "a connection without --online"
+    );
     // The same run with --online does reach the listener: the test can see traffic.
     let _ = audit(true);
     std::thread::sleep(Duration::from_millis(100));
     stop.store(true, Ordering::Relaxed);
     counter.join().expect("listener");
-    assert!(seen.load(Ordering::Relaxed) > 0, "--online made no connection");
+    assert!(
+        seen.load(Ordering::Relaxed) > 0,
+        "--online made no connection"
+    );
 }
