@@ -162,7 +162,11 @@ pub fn run(plan: &Plan) -> crate::Result<Audit> {
         report.meta.baseline = Some(b.display().to_string());
     }
     if plan.redact {
-        let people = inv.people.iter().filter_map(|p| p.name.as_deref());
+        // Names and addresses: an address's local part is masked where it occurs alone (a URL).
+        let people = inv
+            .people
+            .iter()
+            .flat_map(|p| p.name.as_deref().into_iter().chain(p.email.as_deref()));
         redact::redact_knowing(&mut report, people);
     }
     Ok(Audit {

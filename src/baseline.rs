@@ -28,7 +28,7 @@ fn bad(file: &str, line: u32, column: u32, message: String) -> Error {
 
 /// Reads a results.json written by this or an earlier palisade.
 pub fn load_results(path: &Path) -> Result<Report> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::input::read(path, crate::input::RESULTS).map_err(|e| {
         bad(
             &path.display().to_string(),
             0,
@@ -42,23 +42,15 @@ pub fn load_results(path: &Path) -> Result<Report> {
 /// Parses results.json: schema_version 1 is accepted, a newer one is refused (the fields may
 /// mean something else), and anything else gets a message saying what is wrong.
 pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        bad(
-            name,
-            e.line() as u32,
-            e.column() as u32,
-            format!("not a palisade results file (invalid JSON: {e})"),
-        )
+    let probe: Probe = serde_json::from_slice(bytes).map_err(|e| {
+        let message = if e.is_data() {
+            "not a palisade results file: expected a JSON object".to_owned()
+        } else {
+            format!("not a palisade results file (invalid JSON: {e})")
+        };
+        bad(name, e.line() as u32, e.column() as u32, message)
     })?;
-    let Some(obj) = value.as_object() else {
-        return Err(bad(
-            name,
-            0,
-            0,
-            "not a palisade results file: expected a JSON object".into(),
-        ));
-    };
-    match obj.get("schema_version") {
+    match probe.0 {
         None => {
             return Err(bad(name, 0, 0, "not a palisade results file: `schema_version` is missing (write it with `palisade audit --format json`)".into()))
         }
@@ -72,14 +64,46 @@ pub fn parse_results(bytes: &[u8], name: &str) -> Result<Report> {
             _ => return Err(bad(name, 0, 0, format!("`schema_version` must be {SCHEMA_VERSION}, found {v}"))),
         },
     }
-    serde_json::from_value(value).map_err(|e| {
+    serde_json::from_slice(bytes).map_err(|e| {
         bad(
             name,
-            0,
-            0,
+            e.line() as u32,
+            e.column() as u32,
             format!("results file does not match schema_version {SCHEMA_VERSION}: {e}"),
         )
     })
+}
+
+/// A results file's `schema_version` alone: the rest of the document is skipped without being
+/// kept, so a large file is not held twice (a `serde_json::Value` of it was five times its
+/// size). Only a JSON object is one (serde would read a struct from an array too).
+struct Probe(Option<serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Probe;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Probe, A::Error> {
+                let mut version = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "schema_version" {
+                        version = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Probe(version))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// Marks every result of `current` against `old`, fills `current.regressions` and
@@ -224,7 +248,10 @@ fn score(s: Option<f64>) -> String {
 }
 
 /// Plain text for a terminal.
+/// The diff for a terminal; values from the results files are shown with their control
+/// characters as escapes.
 pub fn render_text(d: &Diff) -> String {
+    use crate::render::for_terminal;
     let mut out = String::new();
     let change = d
         .score_change
@@ -234,9 +261,9 @@ pub fn render_text(d: &Diff) -> String {
         out,
         "score: {} ({}) → {} ({}){change}",
         score(d.old_score),
-        d.old_as_of,
+        for_terminal(&d.old_as_of),
         score(d.new_score),
-        d.new_as_of
+        for_terminal(&d.new_as_of)
     );
     let list = |out: &mut String, title: &str, items: &[Regression]| {
         let _ = writeln!(out, "{title}: {}", items.len());
@@ -244,8 +271,8 @@ pub fn render_text(d: &Diff) -> String {
             let _ = writeln!(
                 out,
                 "  {} {}: {} → {}",
-                r.check_id,
-                r.account_id,
+                for_terminal(&r.check_id),
+                for_terminal(&r.account_id),
                 r.was.as_str(),
                 r.now.as_str()
             );
@@ -256,13 +283,13 @@ pub fn render_text(d: &Diff) -> String {
     list(&mut out, "new problems", &d.new_problems);
     let _ = writeln!(out, "new accounts: {}", d.new_accounts.len());
     for a in &d.new_accounts {
-        let _ = writeln!(out, "  + {a}");
+        let _ = writeln!(out, "  + {}", for_terminal(a));
     }
     let _ = writeln!(out, "removed accounts: {}", d.removed_accounts.len());
     for a in &d.removed_accounts {
-        let _ = writeln!(out, "  - {a}");
+        let _ = writeln!(out, "  - {}", for_terminal(a));
     }
-    crate::render::reveal_controls(&out).into_owned()
+    out
 }
 
 /// Markdown for a pull-request comment.

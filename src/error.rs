@@ -130,3 +130,22 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+thread_local! {
+    static CONTAINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, a call into a library known to panic on some inputs (the CEL parser), and turns a
+/// panic into `None`, so that it can be reported as what it is: an input the library could not
+/// handle. The binary's panic hook stays silent for it ([`panic_is_contained`]).
+pub fn contain_panic<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let before = CONTAINED.with(|c| c.replace(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    CONTAINED.with(|c| c.set(before));
+    out
+}
+
+/// Whether the panic being raised on this thread is one [`contain_panic`] will catch.
+pub fn panic_is_contained() -> bool {
+    CONTAINED.with(|c| c.get())
+}

@@ -15,6 +15,7 @@ pub mod docs;
 pub mod engine;
 pub mod error;
 pub mod impersonation;
+pub mod input;
 pub mod model;
 pub mod online;
 pub mod redact;

@@ -1,7 +1,7 @@
 //! The `palisade` binary: parse arguments, set colour, run, map the outcome to an exit code
 //! (0 clean, 1 findings, 2 bad input or usage, 3 could not finish). Everything else is the library.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -17,17 +17,28 @@ fn main() -> ExitCode {
     // A panic is a bug, but it still ends in exit 3 with a message, and never prints its payload
     // (which could hold input-derived data).
     std::panic::set_hook(Box::new(|info| {
+        // A library panic palisade contains (the CEL parser's) is reported as an input error.
+        if palisade::error::panic_is_contained() {
+            return;
+        }
         let at = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("palisade: internal error{at}; please report it (this is a bug)");
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "palisade: internal error{at}; please report it (this is a bug)"
+        );
     }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            // `--help` and `--version` go to standard output: one that cannot take them is exit 3.
+            let code = match (e.use_stderr(), e.print()) {
+                (true, _) => 2,
+                (false, Ok(())) => 0,
+                (false, Err(_)) => 3,
+            };
             return ExitCode::from(code);
         }
     };
@@ -55,9 +66,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The error on standard error; `eprint!` would panic if standard error were closed or full,
+/// and the exit code tells the outcome anyway.
 fn report(e: &Error, color: bool) {
-    match e {
-        Error::Input(diags) => eprint!("{}", palisade::render::diagnostics::render(diags, color)),
-        other => eprintln!("palisade: {other}"),
-    }
+    let text = match e {
+        Error::Input(diags) => palisade::render::diagnostics::render(diags, color),
+        other => format!(
+            "palisade: {}\n",
+            palisade::render::text::sanitize(&other.to_string())
+        ),
+    };
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }

@@ -1,6 +1,7 @@
 //! `palisade audit INVENTORY`: validate, gather evidence, run every check, write the outputs,
 //! and exit by `--fail-on` (`cli.md`).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -181,29 +182,35 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         None => {
             if !ui.quiet || formats != [Format::Text] {
                 if let Some(f) = formats.first() {
-                    let mut out = std::io::stdout().lock();
-                    // A closed pipe (`| head`) is not an error of the audit.
-                    let _ = render_into(&report, *f, ui.color, &opts, &mut out);
+                    use std::io::IsTerminal;
+                    if *f != Format::Text && std::io::stdout().is_terminal() {
+                        // A file format read on a terminal: see `Ui::print_document`.
+                        let mut buf = Vec::new();
+                        render_into(&report, *f, false, &opts, &mut buf)?;
+                        ui.print_document(&String::from_utf8_lossy(&buf))?;
+                    } else {
+                        // A full or closed standard output means the output was not written:
+                        // exit 3.
+                        let mut out = std::io::stdout().lock();
+                        super::on_stdout(render_into(&report, *f, ui.color, &opts, &mut out))?;
+                        out.flush().map_err(super::stdout_error)?;
+                    }
                 }
             }
         }
         Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-            for f in &formats {
-                // Files never hold colour codes.
-                render::write_atomically_with(dir, f.file_name(), |w| {
-                    render_into(&report, *f, false, &opts, w)
-                })?;
-            }
+            let names: Vec<&str> = formats.iter().map(|f| f.file_name()).collect();
+            // All or nothing; files never hold colour codes.
+            render::write::write_set(dir, &names, |i, w| {
+                render_into(&report, formats[i], false, &opts, w)
+            })?;
             if !ui.quiet {
-                ui.print(&render::text::render(&report, ui.color));
-                let names: Vec<&str> = formats.iter().map(|f| f.file_name()).collect();
+                ui.print(&render::text::render(&report, ui.color))?;
                 ui.print(&format!(
                     "\nWrote {} to {}\n",
                     names.join(", "),
                     dir.display()
-                ));
+                ))?;
             }
         }
     }

@@ -9,6 +9,7 @@ use clap::Subcommand;
 use super::{Exit, Ui};
 use crate::engine::definition::{Definition, Logic, Scope};
 use crate::engine::registry::Registry;
+use crate::render::{for_terminal as one_line, for_terminal_lines as lines};
 use crate::Error;
 
 #[derive(Debug, clap::Args)]
@@ -48,9 +49,9 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
                 ui.print(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&list).unwrap_or_default()
-                ));
+                ))?;
             } else {
-                ui.print(&list(&registry));
+                ui.print(&list(&registry))?;
             }
         }
         ChecksCommand::Explain { id } => {
@@ -73,10 +74,11 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
                     format!(" (that family has {})", same.join(", "))
                 };
                 Error::Usage(format!(
-                    "no check has the id `{id}`{hint}; see `palisade checks list`"
+                    "no check has the id `{}`{hint}; see `palisade checks list`",
+                    one_line(id)
                 ))
             })?;
-            ui.print(&explain(&check.def));
+            ui.print(&explain(&check.def))?;
         }
     }
     Ok(Exit::Clean)
@@ -88,15 +90,17 @@ pub fn list(registry: &Registry) -> String {
         let origin = if c.def.origin == "builtin" {
             String::new()
         } else {
-            format!("  [{}]", c.def.origin)
+            format!("  [{}]", one_line(&c.def.origin))
         };
+        // Custom definitions are shared between organisations: nothing in them may drive the
+        // terminal.
         let _ = writeln!(
             o,
             "{:<9} {:<8} {:<19} {}{origin}",
-            c.def.id,
+            one_line(&c.def.id),
             c.def.severity.as_str(),
-            c.def.family,
-            c.def.title
+            one_line(&c.def.family),
+            one_line(&c.def.title)
         );
     }
     o
@@ -104,11 +108,11 @@ pub fn list(registry: &Registry) -> String {
 
 pub fn explain(d: &Definition) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{}: {}", d.id, d.title);
+    let _ = writeln!(o, "{}: {}", one_line(&d.id), one_line(&d.title));
     let _ = writeln!(
         o,
         "family: {} · severity: {} · scope: {}",
-        d.family,
+        one_line(&d.family),
         d.severity,
         d.scope
             .iter()
@@ -120,20 +124,26 @@ pub fn explain(d: &Definition) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let _ = writeln!(o, "\nWhy it matters\n  {}", d.rationale);
-    let _ = writeln!(o, "\nWhat to do\n  {}", d.remediation);
+    // Indented on every line, so that text of several lines cannot pass for a heading.
+    let indented = |s: &str| lines(s).replace('\n', "\n  ");
+    let _ = writeln!(o, "\nWhy it matters\n  {}", indented(&d.rationale));
+    let _ = writeln!(o, "\nWhat to do\n  {}", indented(&d.remediation));
     if !d.references.is_empty() {
         let _ = writeln!(o, "\nGuidance");
         for r in &d.references {
-            let _ = writeln!(o, "  - {}: {}", r.source, r.section);
+            let _ = writeln!(o, "  - {}: {}", one_line(&r.source), one_line(&r.section));
         }
     }
     if !d.requirements.is_empty() {
-        let _ = writeln!(o, "\nRequirements served: {}", d.requirements.join(", "));
+        let _ = writeln!(
+            o,
+            "\nRequirements served: {}",
+            one_line(&d.requirements.join(", "))
+        );
     }
     let _ = writeln!(o, "\nHow it is checked");
     if let Some(a) = &d.applies_when {
-        let _ = writeln!(o, "  applies when: {}", a.source);
+        let _ = writeln!(o, "  applies when: {}", one_line(&a.source));
     }
     match &d.logic {
         Logic::Rule(r) => {
@@ -141,23 +151,23 @@ pub fn explain(d: &Definition) -> String {
                 let _ = writeln!(
                     o,
                     "  error when missing or unknown: {}",
-                    r.requires.join(", ")
+                    one_line(&r.requires.join(", "))
                 );
             }
-            let _ = writeln!(o, "  fails when (CEL): {}", r.fail_when.source);
+            let _ = writeln!(o, "  fails when (CEL): {}", one_line(&r.fail_when.source));
         }
         Logic::Native { name, .. } => {
-            let _ = writeln!(o, "  native check `{name}`");
+            let _ = writeln!(o, "  native check `{}`", one_line(name));
         }
     }
     let _ = writeln!(
         o,
         "  defined in: {}",
-        if d.origin == "builtin" {
+        one_line(if d.origin == "builtin" {
             d.file.as_str()
         } else {
             d.origin.as_str()
-        }
+        })
     );
     o
 }

@@ -38,7 +38,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
             s
         }
     };
-    ui.print(&text);
+    ui.print_document(&text)?;
     Ok(if d.regression_failure {
         Exit::Findings
     } else {

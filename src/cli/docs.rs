@@ -28,6 +28,6 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     ui.print(&match args.topic {
         Topic::Inventory => crate::docs::inventory_reference(&registry),
         Topic::Controls => crate::docs::controls_table(&registry),
-    });
+    })?;
     Ok(Exit::Clean)
 }

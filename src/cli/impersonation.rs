@@ -28,10 +28,10 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     let json = args.audit.format.contains(&super::audit::Format::Json);
     if json {
         let v = serde_json::json!({ "impersonation": report.impersonation, "defensive_registrations": report.defensive_registrations });
-        ui.print(&format!(
+        ui.print_document(&format!(
             "{}\n",
             serde_json::to_string_pretty(&v).unwrap_or_default()
-        ));
+        ))?;
     } else if !ui.quiet {
         let mut o = format!(
             "{} suspect(s) across {} account(s)\n",
@@ -46,16 +46,17 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
                 ""
             };
             o.push_str(&format!(
-                "  {:<9} {} {:<24} ~ {:<20} {:.2} [{state}]{back}: {}\n",
-                s.platform,
+                "  {:<9} {} {:<24} ~ {:<20} {:.2} [{}]{back}: {}\n",
+                crate::render::text::sanitize(&s.platform),
                 if crate::impersonation::is_flagged(s) {
                     "!"
                 } else {
                     " "
                 },
                 crate::render::text::sanitize(&s.candidate),
-                s.account_id,
+                crate::render::text::sanitize(&s.account_id),
                 s.score,
+                crate::render::text::sanitize(state),
                 crate::render::text::sanitize(&s.reasons.join("; "))
             ));
             if let Some(url) = crate::model::Platform::parse(&s.platform)
@@ -87,12 +88,12 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
                     o.push_str(&format!(
                         "  {}\n    {}\n",
                         crate::impersonation::defensive::describe(platform),
-                        names.join(", ")
+                        crate::render::text::sanitize(&names.join(", "))
                     ));
                 }
             }
         }
-        ui.print(&o);
+        ui.print(&o)?;
     }
     Ok(if flagged.is_empty() {
         Exit::Clean

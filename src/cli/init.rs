@@ -20,7 +20,7 @@ pub struct Args {
 
 pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     if args.path.as_os_str() == "-" {
-        ui.print(STARTER);
+        ui.print(STARTER)?;
         return Ok(Exit::Clean);
     }
     if args.path.exists() && !args.force {
@@ -35,7 +35,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             "Wrote {}. Fill it in (every field is described in docs/inventory.md, or run `palisade docs inventory`), then run: palisade validate {}\n",
             args.path.display(),
             args.path.display()
-        ));
+        ))?;
     }
     Ok(Exit::Clean)
 }

@@ -38,13 +38,13 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             handle,
             args.platform,
             &items,
-        ));
+        ))?;
     } else {
         ui.print(&impersonation::lookalikes::render_text(
             handle,
             args.platform,
             &items,
-        ));
+        ))?;
     }
     Ok(Exit::Clean)
 }

@@ -32,11 +32,47 @@ pub struct Ui {
 }
 
 impl Ui {
-    /// Writes to standard output; a closed pipe is not an error worth a message.
-    pub fn print(&self, text: &str) {
+    /// Writes to standard output. A full disk or a closed pipe means the output was not
+    /// written, which `cli.md` makes exit 3.
+    pub fn print(&self, text: &str) -> crate::Result<()> {
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(stdout_error)
+    }
+
+    /// Prints a document in a file format (Markdown, JSON, CSV…) to standard output. Those
+    /// formats carry input as it is; on a terminal, its control characters are shown as
+    /// escapes so that they cannot drive it. Sent to a pipe or a file, it is left exact.
+    pub fn print_document(&self, text: &str) -> crate::Result<()> {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            self.print(&crate::render::for_terminal_lines(text))
+        } else {
+            self.print(text)
+        }
+    }
+
+    /// A progress note on standard error (`wrote FILE`); unlike `eprintln!`, it cannot panic
+    /// when standard error is closed or full, and a note that cannot be shown is no failure.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        }
+    }
+}
+
+/// A failed write to standard output, as the error that exits 3.
+pub fn stdout_error(e: std::io::Error) -> crate::Error {
+    crate::Error::io("writing to standard output", e)
+}
+
+/// `result` with an I/O error re-labelled as a write to standard output (the renderers name the
+/// file they would have written).
+pub fn on_stdout(result: crate::Result<()>) -> crate::Result<()> {
+    match result {
+        Err(crate::Error::Io { source, .. }) => Err(stdout_error(source)),
+        other => other,
     }
 }
 

@@ -48,13 +48,13 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         ui.print(&format!(
             "{}\n",
             serde_json::to_string_pretty(&chosen).unwrap_or_default()
-        ));
+        ))?;
     } else {
         let mut o = String::new();
         for f in chosen {
             describe(&mut o, f);
         }
-        ui.print(&crate::render::text::sanitize(&o));
+        ui.print(&crate::render::for_terminal_lines(&o))?;
     }
     Ok(Exit::Clean)
 }

@@ -100,29 +100,17 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
     match dest {
         Destination::File(file) => {
             let bytes = render::render(&report, formats[0], &opts)?;
-            let dir = match file.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let name = file
-                .file_name()
-                .and_then(|n| n.to_str())
-                .ok_or_else(|| Error::Usage(format!("-o {}: not a file name", file.display())))?;
-            render::write_atomically(&dir, name, &bytes)?;
-            if !ui.quiet {
-                eprintln!("Wrote {}", file.display());
-            }
+            render::write_file_atomically(&file, &bytes)?;
+            ui.note(&format!("Wrote {}", file.display()));
         }
         Destination::Dir(dir) => {
             for p in render::write_all(&report, &formats, &dir, &opts)? {
-                if !ui.quiet {
-                    eprintln!("Wrote {}", p.display());
-                }
+                ui.note(&format!("Wrote {}", p.display()));
             }
         }
         Destination::Stdout => {
             let bytes = render::render(&report, formats[0], &opts)?;
-            ui.print(&String::from_utf8_lossy(&bytes));
+            ui.print_document(&String::from_utf8_lossy(&bytes))?;
         }
     }
     Ok(Exit::Clean)

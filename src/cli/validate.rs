@@ -84,7 +84,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
             n(inv.people.len(), "person", "people"),
             n(inv.waivers.len(), "waiver", "waivers"),
             n(registry.checks.len(), "check", "checks"),
-        ));
+        ))?;
     }
     Ok(Exit::Clean)
 }

@@ -300,11 +300,14 @@ fn definition(cx: &mut Cx, root: &Node, origin: &str) -> Option<Definition> {
             None
         }
         (None, None) => {
-            cx.error(
-                root.loc,
-                Code::BadCheck,
-                "a check needs its logic: a `rule` (CEL) or `native: NAME`",
-            );
+            // A `rule` or `native` that is there but wrong has its own diagnostic already.
+            if rule_node.is_none() && native_node.is_none() {
+                cx.error(
+                    root.loc,
+                    Code::BadCheck,
+                    "a check needs its logic: a `rule` (CEL) or `native: NAME`",
+                );
+            }
             None
         }
     };

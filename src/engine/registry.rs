@@ -19,6 +19,10 @@ use crate::error::{Code, Diagnostic, Error};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/checks");
 
+/// Definitions read from one `--checks-dir`: far more controls than any framework has, and a
+/// bound on what a shared directory can make palisade read and compile.
+pub const MAX_CHECKS_PER_DIR: usize = 1000;
+
 // Checks are built once per run, a few dozen of them: boxing the rule would buy nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum Compiledlogic {
@@ -55,15 +59,10 @@ impl Registry {
                 f.contents().to_vec(),
             ));
         }
-        let mut seen_dirs = Vec::new();
+        // The same file reached twice (a directory given twice, `dir` and `./dir`, a symlink)
+        // is read once: it is not a duplicate of itself.
+        let mut seen = std::collections::HashSet::new();
         for dir in dirs {
-            // The same directory named twice (or by two spellings) must not make each of its
-            // files a duplicate of itself.
-            let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
-            if seen_dirs.contains(&key) {
-                continue;
-            }
-            seen_dirs.push(key);
             let entries = std::fs::read_dir(dir).map_err(|e| {
                 Error::Usage(format!("cannot read --checks-dir {}: {e}", dir.display()))
             })?;
@@ -72,9 +71,19 @@ impl Registry {
                 .filter(|p| is_yaml(p) && p.is_file())
                 .collect();
             paths.sort();
+            if paths.len() > MAX_CHECKS_PER_DIR {
+                return Err(Error::Usage(format!(
+                    "--checks-dir {} holds {} definitions; palisade reads at most {MAX_CHECKS_PER_DIR} from one directory",
+                    dir.display(),
+                    paths.len()
+                )));
+            }
             for p in paths {
-                let bytes = std::fs::read(&p)
-                    .map_err(|e| Error::Usage(format!("cannot read {}: {e}", p.display())))?;
+                if !seen.insert(std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone())) {
+                    continue;
+                }
+                let bytes = crate::input::read(&p, crate::input::CHECK)
+                    .map_err(|e| e.into_error(&p, Code::BadCheck))?;
                 let name = p.display().to_string();
                 sources.push((name.clone(), name, bytes));
             }

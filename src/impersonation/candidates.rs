@@ -186,17 +186,21 @@ pub(super) fn scan(
     let source = path
         .file_name()
         .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+    let since_row = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let source_file = crate::input::open_capped(path, crate::input::CANDIDATES).map_err(|e| {
+        vec![diag(
+            &file,
+            0,
+            format!("cannot read the candidates file: {e}"),
+        )]
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
-        .from_path(path)
-        .map_err(|e| {
-            vec![diag(
-                &file,
-                0,
-                format!("cannot read the candidates file: {e}"),
-            )]
-        })?;
+        .from_reader(RowCapped {
+            inner: source_file,
+            since_row: since_row.clone(),
+        });
     let header = reader
         .byte_headers()
         .map_err(|e| vec![diag(&file, 1, format!("cannot read the header: {e}"))])?
@@ -270,6 +274,7 @@ pub(super) fn scan(
         drop(back_tx);
         let mut batch = Batch::default();
         loop {
+            since_row.set(0);
             match reader.read_byte_record(batch.next_slot()) {
                 Ok(true) => {}
                 Ok(false) => break,
@@ -523,6 +528,35 @@ fn scan_split(
     Some(Ok(stats))
 }
 
+/// The file as the CSV reader sees it: a row that goes on past [`crate::input::CANDIDATE_ROW_BYTES`]
+/// (`/dev/zero`, a quote never closed) is an error, not a record growing without end. The count
+/// is reset before each record; the CSV reader's own buffer (8 KiB) is the slack.
+struct RowCapped<R> {
+    inner: R,
+    since_row: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: std::io::Read> std::io::Read for RowCapped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.since_row.get() > crate::input::CANDIDATE_ROW_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "a row runs past {} KiB, which no candidate needs (an unclosed quote, or not a CSV file)",
+                    crate::input::CANDIDATE_ROW_BYTES / 1024
+                ),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.since_row.set(self.since_row.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Characters of a candidate's display name worth scoring: more than any platform shows, and a
+/// bound on what one row can cost the search.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 1000;
+
 /// One row as a candidate, or what is wrong with it.
 fn row<'r>(
     rec: &'r csv::ByteRecord,
@@ -554,15 +588,31 @@ fn row<'r>(
             "`handle`: {handle:?} contains a space, which no platform allows"
         ));
     }
+    let max = crate::model::handles::MAX_HANDLE_CHARS;
+    if bare.len() > max && bare.chars().count() > max {
+        return Err(format!(
+            "`handle` is {} characters long; no platform allows more than {max}",
+            bare.chars().count()
+        ));
+    }
     if let Some(f) = named("followers", cols.followers)? {
         if f.replace([',', '_'], "").parse::<u64>().is_err() {
             return Err(format!("`followers`: {f:?} is not a whole number"));
         }
     }
+    let display_name = named("display_name", cols.display_name)?;
+    if let Some(d) = display_name.filter(|d| d.len() > MAX_DISPLAY_NAME_CHARS) {
+        let n = d.chars().count();
+        if n > MAX_DISPLAY_NAME_CHARS {
+            return Err(format!(
+                "`display_name` is {n} characters long; palisade scores at most {MAX_DISPLAY_NAME_CHARS}"
+            ));
+        }
+    }
     Ok(CandidateRef {
         platform,
         handle,
-        display_name: named("display_name", cols.display_name)?,
+        display_name,
         bio: named("bio", cols.bio)?,
         url: named("url", cols.url)?,
         source,

@@ -32,6 +32,12 @@ pub fn platform_name(platform: Platform) -> &'static str {
     }
 }
 
+pub use super::platforms::MAX_OTHER_HANDLE_CHARS;
+
+/// The longest handle any platform's rule above allows (Mastodon's 30-character user at a
+/// 253-character instance), rounded up: a candidate handle longer than this cannot exist.
+pub const MAX_HANDLE_CHARS: usize = 300;
+
 /// Handles compare case-insensitively; a leading `@` is not part of the handle.
 pub fn normalise(handle: &str) -> String {
     handle.strip_prefix('@').unwrap_or(handle).to_lowercase()
@@ -58,6 +64,8 @@ mod tests {
         assert!(check(Platform::Mastodon, "west-mere@mastodon.social").is_some());
         assert!(check(Platform::Other, "any-thing").is_none());
         assert!(check(Platform::Other, "two words").is_some());
+        assert!(check(Platform::Other, &"x".repeat(100)).is_none());
+        assert!(check(Platform::Other, &"x".repeat(30_000)).is_some());
         assert!(check(Platform::Tiktok, "a").is_some());
         assert!(check(Platform::Linkedin, "west_mere").is_some());
     }

@@ -40,56 +40,49 @@ pub struct Inputs<'a> {
     pub platforms: Option<&'a Path>,
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
-    if meta.len() > yaml::MAX_INPUT_BYTES as u64 {
-        return Err(Error::input(Diagnostic {
-            code: Code::Syntax,
-            file: path.display().to_string(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "the file is larger than {} MiB",
-                yaml::MAX_INPUT_BYTES / (1024 * 1024)
-            ),
-            snippet: None,
-        }));
-    }
-    std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))
+/// Reads one input through the capped read every input shares (`crate::input`).
+fn read(path: &Path, limit: crate::input::Limit, code: Code) -> Result<Vec<u8>, Error> {
+    crate::input::read(path, limit).map_err(|e| e.into_error(path, code))
 }
 
 /// Reads every input, validates everything, and reports all problems at once.
 pub fn load(inputs: &Inputs) -> Result<Inventory, Error> {
     let file = inputs.inventory.display().to_string();
-    let bytes = read(inputs.inventory)?;
+    let bytes = read(inputs.inventory, crate::input::INVENTORY, Code::Syntax)?;
     let mut diags = Vec::new();
     let policy_override = match inputs.policy {
         Some(p) => {
             let pfile = p.display().to_string();
-            let pbytes = read(p)?;
+            let pbytes = read(p, crate::input::POLICY, Code::Syntax)?;
             Some((pfile, pbytes))
         }
         None => None,
     };
     let people_csv = match inputs.people {
-        Some(p) => Some((p.display().to_string(), read(p)?)),
+        Some(p) => Some((
+            p.display().to_string(),
+            read(p, crate::input::PEOPLE, Code::BadCsv)?,
+        )),
         None => None,
     };
+    // A bad row is reported, and the rest of the export still counts: dropping every HR person
+    // for one bad row made each reference to them a false "names no person".
     let extra_people = match &people_csv {
-        Some((f, b)) => match read_people_csv(f, b, &inputs.people_columns) {
-            Ok(p) => p,
-            Err(mut d) => {
-                diags.append(&mut d);
-                Vec::new()
+        Some((f, b)) => {
+            let rows = read_people_rows(f, b, &inputs.people_columns);
+            diags.extend(rows.diags);
+            HrPeople {
+                people: rows.people,
+                unusable: rows.unusable,
             }
-        },
-        None => Vec::new(),
+        }
+        None => HrPeople::default(),
     };
     let catalogue = match inputs.platforms {
         Some(p) => {
             let pfile = p.display().to_string();
-            match Catalogue::with_corrections(&pfile, &read(p)?) {
+            match Catalogue::with_corrections(&pfile, &read(p, crate::input::POLICY, Code::Syntax)?)
+            {
                 Ok(c) => SharedCatalogue::new(c),
                 Err(d) => return Err(Error::Input(d)),
             }
@@ -117,7 +110,21 @@ pub fn load(inputs: &Inputs) -> Result<Inventory, Error> {
 
 /// Parses an inventory held in memory (tests, benches, `validate`).
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Inventory, Vec<Diagnostic>> {
-    parse_with(file, bytes, SharedCatalogue::default(), None, Vec::new())
+    parse_with(
+        file,
+        bytes,
+        SharedCatalogue::default(),
+        None,
+        HrPeople::default(),
+    )
+}
+
+/// People from the HR export: those read, and the ids of rows too broken to use (reported on
+/// their own), which references may still name without a second error.
+#[derive(Default)]
+struct HrPeople {
+    people: Vec<(Person, String)>,
+    unusable: Vec<String>,
 }
 
 fn parse_with(
@@ -125,7 +132,7 @@ fn parse_with(
     bytes: &[u8],
     catalogue: SharedCatalogue,
     policy_file: Option<(&str, &[u8])>,
-    extra_people: Vec<(Person, String)>,
+    extra_people: HrPeople,
 ) -> Result<Inventory, Vec<Diagnostic>> {
     let text = yaml::decode(file, bytes).map_err(|d| vec![d])?;
     let root = yaml::parse(file, text).map_err(|d| vec![d])?;
@@ -189,9 +196,9 @@ fn parse_with(
             Err(mut d) => diags.append(&mut d),
         }
     }
-    merge_people(&mut inv, extra_people, &mut diags);
+    merge_people(&mut inv, extra_people.people, &mut diags);
     let mut cx = Cx::new(file, text);
-    integrity(&mut cx, &root, &inv);
+    integrity(&mut cx, &root, &inv, &extra_people.unusable);
     diags.append(&mut cx.diags);
     let mut warn = Cx::new(file, text);
     waiver_warnings(&mut warn, &root, &inv);
@@ -1004,7 +1011,7 @@ fn scalar(n: &Node) -> Option<String> {
 /// References are checked against the ids as written, not against the items that validated: a
 /// person with one bad value is already reported, and must not also make every reference to
 /// them "name no person".
-fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
+fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory, unusable: &[String]) {
     let ids_in = |name: &str| -> Vec<(String, Loc)> {
         section(root, name)
             .iter()
@@ -1014,8 +1021,10 @@ fn integrity(cx: &mut Cx, root: &Node, inv: &Inventory) {
     };
     let mut people: std::collections::HashSet<String> =
         ids_in("people").into_iter().map(|(id, _)| id).collect();
-    // People from the HR export count too (they were merged into the inventory).
+    // People from the HR export count too (they were merged into the inventory), and so do HR
+    // rows too broken to use: each is reported on its own, and naming them is not a second error.
     people.extend(inv.people.iter().map(|p| p.id.clone()));
+    people.extend(unusable.iter().cloned());
     // Accounts and control planes share one namespace (results about a plane carry its id as
     // `account_id`).
     for (names, what) in [
@@ -1285,6 +1294,29 @@ pub fn read_people_csv(
     bytes: &[u8],
     columns: &BTreeMap<String, String>,
 ) -> Result<Vec<(Person, String)>, Vec<Diagnostic>> {
+    let rows = read_people_rows(file, bytes, columns);
+    if rows.diags.is_empty() {
+        Ok(rows.people)
+    } else {
+        Err(rows.diags)
+    }
+}
+
+/// What the HR export holds: the people read, the ids of rows that could not be used, and
+/// every problem.
+struct PeopleRows {
+    people: Vec<(Person, String)>,
+    unusable: Vec<String>,
+    diags: Vec<Diagnostic>,
+}
+
+fn read_people_rows(file: &str, bytes: &[u8], columns: &BTreeMap<String, String>) -> PeopleRows {
+    let mut unusable = Vec::new();
+    let fail = |diags: Vec<Diagnostic>| PeopleRows {
+        people: Vec::new(),
+        unusable: Vec::new(),
+        diags,
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut diags = Vec::new();
     let err = |line: u64, column: u32, code: Code, message: String| Diagnostic {
@@ -1299,7 +1331,7 @@ pub fn read_people_csv(
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            return Err(vec![err(
+            return fail(vec![err(
                 1,
                 1,
                 Code::BadCsv,
@@ -1314,7 +1346,7 @@ pub fn read_people_csv(
             .position(|h| h.trim().eq_ignore_ascii_case(want))
     };
     let (Some(id_col), Some(status_col)) = (col("id"), col("status")) else {
-        return Err(vec![err(
+        return fail(vec![err(
             1,
             1,
             Code::BadCsv,
@@ -1373,6 +1405,7 @@ pub fn read_people_csv(
             .to_lowercase();
         let Some(status) = PersonStatus::parse(&status_text) else {
             diags.push(err(line, column_of("status"), Code::UnknownValue, format!("person `{id}`: `status` must be one of active, mover, leaver, found `{status_text}`")));
+            unusable.push(id);
             continue;
         };
         let mut date = |c: &str| -> Option<jiff::civil::Date> {
@@ -1443,9 +1476,9 @@ pub fn read_people_csv(
             ));
         }
     }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(diags)
+    PeopleRows {
+        people: out,
+        unusable,
+        diags,
     }
 }

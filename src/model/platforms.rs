@@ -189,13 +189,25 @@ impl PlatformFacts {
             }
             HandleKind::Text => (handle.is_empty()
                 || handle.chars().any(char::is_whitespace)
-                || !within)
+                || !within
+                || n > MAX_OTHER_HANDLE_CHARS)
                 .then(|| match h.max_length {
                     Some(m) => format!("{p} handles are 1-{m} characters without spaces"),
-                    None => "handles are non-empty text without spaces".to_owned(),
+                    None => other_rule(),
                 }),
         }
     }
+}
+
+/// A handle on a platform without a length rule. The contract says only "any non-empty text
+/// without spaces"; no real handle comes near this bound, which keeps a hostile one from making
+/// the impersonation search slow (its cost grows with length).
+pub const MAX_OTHER_HANDLE_CHARS: usize = 100;
+
+fn other_rule() -> String {
+    format!(
+        "handles are non-empty text without spaces, at most {MAX_OTHER_HANDLE_CHARS} characters"
+    )
 }
 
 /// "letters, digits, . and _" for `A-Za-z0-9._`.
@@ -314,8 +326,10 @@ impl Catalogue {
     pub fn check_handle(&self, platform: Platform, handle: &str) -> Option<String> {
         match self.get(platform) {
             Some(p) => p.check_handle(handle),
-            None => (handle.is_empty() || handle.chars().any(char::is_whitespace))
-                .then(|| "handles are non-empty text without spaces".to_owned()),
+            None => (handle.is_empty()
+                || handle.chars().any(char::is_whitespace)
+                || handle.chars().count() > MAX_OTHER_HANDLE_CHARS)
+                .then(other_rule),
         }
     }
 

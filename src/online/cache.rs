@@ -57,8 +57,8 @@ impl Cache {
         if self.refresh {
             return None;
         }
-        let text = std::fs::read_to_string(self.path_for(url)).ok()?;
-        let entry: Entry = serde_json::from_str(&text).ok()?;
+        let bytes = crate::input::read(&self.path_for(url), crate::input::CACHE_ENTRY).ok()?;
+        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
         if entry.url != url {
             return None;
         }
@@ -78,9 +78,9 @@ impl Cache {
 
     /// Reads a named, non-expiring memory (e.g. the DIDs seen for Bluesky handles).
     pub fn read_memory<T: for<'de> Deserialize<'de> + Default>(&self, name: &str) -> T {
-        std::fs::read_to_string(self.dir.join(name))
+        crate::input::read(&self.dir.join(name), crate::input::CACHE_ENTRY)
             .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
+            .and_then(|t| serde_json::from_slice(&t).ok())
             .unwrap_or_default()
     }
 

@@ -58,8 +58,11 @@ impl HtmlRenderer {
             let rel = file.path();
             let (text, origin) = match overrides.map(|d| d.join(rel)).filter(|p| p.is_file()) {
                 Some(p) => {
-                    let text = std::fs::read_to_string(&p)
-                        .map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
+                    let bytes = crate::input::read(&p, crate::input::TEMPLATE)
+                        .map_err(|e| Error::Usage(format!("template {}: {e}", p.display())))?;
+                    let text = String::from_utf8(bytes).map_err(|_| {
+                        Error::Usage(format!("template {}: not UTF-8 text", p.display()))
+                    })?;
                     (text, p.display().to_string())
                 }
                 None => match file.contents_utf8() {
@@ -78,6 +81,7 @@ impl HtmlRenderer {
                     .map_err(|e| Error::Usage(format!("template {origin}: {e}")))?;
             }
         }
+        super::partials::check(&hb)?;
         // The organisation's own requirements catalogue, if its templates carry one.
         if let Some(p) = overrides
             .map(|d| d.join("frameworks.yaml"))

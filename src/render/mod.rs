@@ -1,5 +1,5 @@
 //! Output formats: the `Format` list with its fixed file names, dispatch to one renderer per
-//! format, and atomic writing of the outputs.
+//! format, and safe writing of the outputs (`write`).
 //!
 //! Every renderer reads the one results model (`crate::model::results::Report`) and nothing
 //! else, so `palisade report` can re-render saved results exactly as `audit` would have.
@@ -12,9 +12,11 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod partials;
 pub mod sample;
 pub mod sarif;
 pub mod text;
+pub mod write;
 
 use std::fs;
 use std::io::Write;
@@ -192,67 +194,35 @@ pub fn render_to(
     }
 }
 
-/// Renders every format in `formats` and writes each under its fixed name in `dir`.
+/// Renders every format in `formats` and writes each under its fixed name in `dir`, all or
+/// nothing (see [`write`]).
 pub fn write_all(
     report: &Report,
     formats: &[Format],
     dir: &Path,
     opts: &RenderOptions,
 ) -> Result<Vec<PathBuf>> {
-    fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    formats
-        .iter()
-        .map(|&f| write_atomically_with(dir, f.file_name(), |w| render_to(report, f, opts, w)))
-        .collect()
+    let names: Vec<&str> = formats.iter().map(|f| f.file_name()).collect();
+    write::write_set(dir, &names, |i, w| render_to(report, formats[i], opts, w))
 }
 
-/// Writes `bytes` to `dir/name` so that a reader never sees a half-written file: a temporary file
-/// in the same directory (same file system, so the rename is atomic), fsync, rename.
+/// Writes `bytes` to `dir/name` safely (see [`write`]).
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let target = dir.join(name);
-    write_atomically_with(dir, name, |w| {
+    write::write_file(&target, |w| {
         w.write_all(bytes)
             .map_err(|e| Error::io(format!("writing {}", target.display()), e))
     })
 }
 
-/// Like [`write_atomically`], with the content produced by `fill` straight into the temporary
-/// file; if `fill` fails, the target is left as it was.
+/// Like [`write_atomically`], with the content produced by `fill`; if `fill` fails, the target
+/// is left as it was.
 pub fn write_atomically_with(
     dir: &Path,
     name: &str,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<PathBuf> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-    let target = dir.join(name);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-    let io = |what: &str, e| Error::io(format!("{what} {}", target.display()), e);
-
-    let result = (|| -> Result<()> {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| io("writing", e))?;
-        fill(&mut f)?;
-        f.sync_all().map_err(|e| io("syncing", e))?;
-        drop(f);
-        fs::rename(&tmp, &target).map_err(|e| io("replacing", e))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result?;
-    // The rename itself is durable only once the directory is synced; best effort, since some
-    // platforms cannot open a directory.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(target)
+    write::write_file(&dir.join(name), fill)
 }
 
 /// Replaces characters that can disguise text (bidirectional overrides, zero-width and other
@@ -293,6 +263,45 @@ pub(crate) fn unverified(message: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Input-derived text for a terminal, on one line: every control character (ESC, BEL, CR, LF,
+/// C1 controls such as CSI), bidirectional control and invisible format character is shown as
+/// a visible escape such as `\u{1b}`, so a hostile value can neither drive the terminal
+/// (retitle it, clear the screen, move the cursor), nor start a line of its own, nor reorder or
+/// hide what is shown. Colour codes come only from palisade, added after this.
+pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    terminal_safe(s, false)
+}
+
+/// [`for_terminal`] for text of several lines (a rationale, a document sent to a terminal):
+/// newlines and tabs are kept.
+pub fn for_terminal_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    terminal_safe(s, true)
+}
+
+fn terminal_safe(s: &str, keep_lines: bool) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| is_terminal_unsafe(c) && !(keep_lines && matches!(c, '\n' | '\t'));
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Characters a terminal acts on or that change how the text around them is shown.
+fn is_terminal_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
 /// A score for people: one decimal, or an em dash when nothing was scored.
 pub(crate) fn score_text(score: Option<f64>) -> String {
     match score {
@@ -301,19 +310,17 @@ pub(crate) fn score_text(score: Option<f64>) -> String {
     }
 }
 
-/// Writes one file atomically wherever it goes (e.g. `init`, `report -o FILE`).
+/// Writes one file safely wherever it goes (e.g. `init`, `report -o FILE`), creating its
+/// directory.
 pub fn write_file_atomically(target: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    write_atomically(&dir, name, bytes)
+    if let Some(dir) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    }
+    write::write_file(target, |w| {
+        w.write_all(bytes)
+            .map_err(|e| Error::io(format!("writing {}", target.display()), e))
+    })
 }
 
 #[cfg(test)]
@@ -347,6 +354,23 @@ mod tests {
             .collect();
         assert_eq!(names.len(), 1);
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn terminal_text_shows_controls_visibly() {
+        let hostile = "Westmere\u{1b}]0;pwned\u{7}\u{1b}[2J\rScore 100/100\u{9b}31m\u{202E}";
+        let shown = for_terminal(hostile);
+        assert_eq!(
+            shown,
+            "Westmere\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{d}Score 100/100\\u{9b}31m\\u{202e}"
+        );
+        assert!(!shown.chars().any(is_terminal_unsafe));
+        assert_eq!(for_terminal("a\nb\tc"), "a\\u{a}b\\u{9}c");
+        assert_eq!(for_terminal_lines("a\nb\tc\u{1b}"), "a\nb\tc\\u{1b}");
+        assert!(matches!(
+            for_terminal("plain é"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

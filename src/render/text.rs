@@ -1,4 +1,7 @@
 //! The terminal view: a summary line, then findings grouped by severity, then waiver notices.
+//!
+//! Every value from the input (the inventory, results.json, the network) goes through
+//! [`sanitize`]: it may be read on a terminal, and only palisade's own colour codes may act there.
 
 use std::fmt::Write;
 
@@ -30,7 +33,9 @@ pub fn render(report: &Report, color: bool) -> String {
     let _ = writeln!(
         o,
         "palisade {} · {} · as of {}",
-        report.tool.version, report.organisation, report.as_of
+        sanitize(&report.tool.version),
+        sanitize(&report.organisation),
+        sanitize(&report.as_of.to_string())
     );
     let trend = match (s.score, s.baseline_score) {
         (Some(now), Some(was)) => format!(" ({:+.1} since the baseline)", now - was),
@@ -123,7 +128,7 @@ Control planes (each reaches many accounts):"
         .results
         .iter()
         .filter(|r| r.status.is_problem())
-        .map(|r| r.account_id.chars().count())
+        .map(|r| sanitize(&r.account_id).chars().count())
         .max()
         .unwrap_or(0);
     for sev in [
@@ -164,8 +169,8 @@ Control planes (each reaches many accounts):"
                 o,
                 "  {} {:<9} {:<width$}  {}{change}",
                 paint(mark, sev, color),
-                r.check_id,
-                r.account_id,
+                sanitize(&r.check_id),
+                sanitize(&r.account_id),
                 sanitize(&r.message)
             );
         }
@@ -185,8 +190,8 @@ Control planes (each reaches many accounts):"
             let _ = writeln!(
                 o,
                 "  {} {}: {} → {}",
-                r.check_id,
-                r.account_id,
+                sanitize(&r.check_id),
+                sanitize(&r.account_id),
                 r.was.as_str(),
                 r.now.as_str()
             );
@@ -206,7 +211,14 @@ Control planes (each reaches many accounts):"
                 "expiring" => format!("expires on {}", w.expires_on),
                 other => other.to_owned(),
             };
-            let _ = writeln!(o, "  {} {} (line {}): {what}", w.check, w.account, w.line);
+            let _ = writeln!(
+                o,
+                "  {} {} (line {}): {}",
+                sanitize(&w.check),
+                sanitize(&w.account),
+                w.line,
+                sanitize(&what)
+            );
         }
     }
     let suspects: Vec<_> = report
@@ -225,7 +237,7 @@ Control planes (each reaches many accounts):"
             let state = sp
                 .state
                 .as_deref()
-                .map(|s| format!(" [{s}]"))
+                .map(|s| format!(" [{}]", sanitize(s)))
                 .unwrap_or_default();
             let back = if sp.reappeared {
                 " (taken down before: it came back)"
@@ -235,7 +247,7 @@ Control planes (each reaches many accounts):"
             let _ = writeln!(
                 o,
                 "  {} {} ~ {} {:.2}{state}{back}: {}",
-                sp.platform,
+                sanitize(&sp.platform),
                 sanitize(&sp.candidate),
                 sanitize(
                     handles
@@ -255,7 +267,7 @@ Control planes (each reaches many accounts):"
     if !failed.is_empty() {
         let _ = writeln!(o, "\nSources that failed:");
         for s in failed {
-            let _ = writeln!(o, "  {}: {}", s.name, sanitize(&s.detail));
+            let _ = writeln!(o, "  {}: {}", sanitize(&s.name), sanitize(&s.detail));
         }
     }
     o
@@ -278,16 +290,8 @@ pub fn lookalike_coverage(report: &crate::model::results::Report) -> Option<Stri
     ))
 }
 
-/// Terminal escape sequences and bidi controls from the inventory or the network must not
-/// reach the terminal as such.
+/// A value from the input as the terminal may show it: control characters, bidi controls
+/// and invisible format characters as visible escapes (`\u{1b}`), on one line.
 pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}') {
-                char::REPLACEMENT_CHARACTER
-            } else {
-                c
-            }
-        })
-        .collect()
+    super::for_terminal(s).into_owned()
 }

@@ -23,7 +23,7 @@ pub(crate) fn parse(
         key = key.with_password(p.expose_secret());
     }
     if let Some(kf) = key_file {
-        let mut f = std::fs::File::open(kf)
+        let mut f = crate::input::open_capped(kf, crate::input::KEY_FILE)
             .map_err(|e| bad_vault(kf, 0, 0, format!("cannot read the key file: {e}")))?;
         key = key.with_keyfile(&mut f).map_err(|_| {
             bad_vault(
@@ -34,7 +34,18 @@ pub(crate) fn parse(
             )
         })?;
     }
-    let db = Database::parse(bytes, key).map_err(|e| bad_vault(path, 0, 0, open_error(&e)))?;
+    // The key-derivation settings were bounded before (`kdf::check`, from `load_vault`); a
+    // header the crate panics on (a field shorter than its type) is a damaged file, not a crash.
+    let db = crate::error::contain_panic(|| Database::parse(bytes, key))
+        .ok_or_else(|| {
+            bad_vault(
+                path,
+                0,
+                0,
+                "the KeePass file is damaged: its header cannot be read",
+            )
+        })?
+        .map_err(|e| bad_vault(path, 0, 0, open_error(&e)))?;
 
     let recycle_bin = db.recycle_bin().map(|g| g.id());
     let mut out = Vec::new();

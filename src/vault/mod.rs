@@ -7,7 +7,7 @@
 //!
 //! How `audit` uses it, before the engine runs (the engine itself does no I/O):
 //!
-//! ```ignore
+//! ```text
 //! if let Some(path) = &args.vault {
 //!     let opts = VaultOptions { key_file: args.vault_key_file.clone(), ..Default::default() };
 //!     let vault = vault::load_vault(path, &opts)?; // Error::Input (BadVault) -> exit 2
@@ -279,10 +279,8 @@ const KDBX_MAGIC: [u8; 4] = [0x03, 0xD9, 0xA2, 0x9A];
 /// Reads the vault export at `path`: Bitwarden JSON, KeePass KDBX or CSV, by extension and then
 /// by content. Any problem is an input error with [`Code::BadVault`].
 pub fn load_vault(path: &Path, opts: &VaultOptions) -> Result<Vault, Error> {
-    let bytes = Zeroizing::new(
-        std::fs::read(path)
-            .map_err(|e| bad_vault(path, 0, 0, format!("cannot read the vault: {e}")))?,
-    );
+    let bytes = crate::input::read_secret(path, crate::input::VAULT)
+        .map_err(|e| bad_vault(path, 0, 0, format!("cannot read the vault: {e}")))?;
     let format = match opts.format {
         Some(f) => f,
         None => detect_format(path, &bytes),
