@@ -203,12 +203,8 @@ pub(super) fn scan(
         .clone();
     let cols = columns(&header, &file)?;
     let pb = progress_bar(progress);
-    // PALISADE_THREADS caps the scoring threads (for measurement, or a busy shared machine).
-    let workers = std::env::var("PALISADE_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, 4);
+    // Past four scorers the one reading thread is the limit.
+    let workers = crate::cores().clamp(1, 4);
     let mut stats = ScanStats::default();
     let mut fatal: Option<Diagnostic> = None;
     let mut reader_bad: Vec<Diagnostic> = Vec::new();
