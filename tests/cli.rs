@@ -8,7 +8,19 @@ use assert_cmd::Command;
 
 fn palisade() -> Command {
     let mut c = Command::cargo_bin("palisade").expect("binary built");
-    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    // Colour and the `[env: …]` values in --help must not depend on the caller's shell.
+    for v in [
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "PALISADE_BLUESKY_API",
+        "PALISADE_MASTODON_API",
+        "PALISADE_PWNED_API",
+        "PALISADE_CACHE_DIR",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("COLUMNS", "100");
     c
 }
 

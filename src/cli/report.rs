@@ -11,23 +11,38 @@ use crate::{baseline, redact, Error, Result};
 pub struct Args {
     /// A results.json written by `palisade audit --format json`.
     pub results: PathBuf,
-    /// Formats to write: html, json, sarif, junit, markdown, text, csv (the action plan).
-    #[arg(long, value_delimiter = ',', default_value = "html")]
+    /// Output formats, comma-separated (csv is the action plan)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "html",
+        value_name = "LIST",
+        value_parser = super::formats(Format::ALL)
+    )]
     pub format: Vec<Format>,
     /// The file to write (one format only; `-` for standard output).
-    #[arg(short = 'o', long = "output", conflicts_with = "out")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "out"
+    )]
     pub output: Option<PathBuf>,
     /// A directory to write every format into, under its fixed name (report.html, results.sarif…).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// A directory of templates replacing the built-in ones of the same name.
+    /// Text on standard output as a summary: score, counts per control, the five things to fix
+    /// first
     #[arg(long)]
+    pub summary: bool,
+    /// A directory of templates replacing the built-in ones of the same name.
+    #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Mask e-mail addresses and people's names.
     #[arg(long)]
     pub redact: bool,
     /// An earlier results.json to compare with (trend and regressions).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE.json")]
     pub baseline: Option<PathBuf>,
 }
 
@@ -46,8 +61,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
         redacted: args.redact,
         ..RenderOptions::default()
     };
-    let mut formats = args.format.clone();
-    formats.dedup();
+    let formats = super::dedup_formats(&args.format);
 
     match (&args.output, &args.out) {
         (Some(file), None) => {
@@ -68,24 +82,28 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
                     Error::Usage(format!("-o {}: not a file name", file.display()))
                 })?;
                 render::write_atomically(&dir, name, &bytes)?;
-                if !ui.quiet {
-                    eprintln!("wrote {}", file.display());
-                }
+                ui.wrote(file);
             }
         }
         (None, Some(dir)) => {
             for p in render::write_all(&report, &formats, dir, &opts)? {
-                if !ui.quiet {
-                    eprintln!("wrote {}", p.display());
-                }
+                ui.wrote(&p);
             }
         }
         (None, None) => {
             let [format] = formats.as_slice() else {
                 return Err(Error::Usage("several formats need --out DIR".into()));
             };
-            let bytes = render::render(&report, *format, &opts)?;
-            ui.print(&String::from_utf8_lossy(&bytes));
+            if *format == Format::Text {
+                ui.print(&if args.summary {
+                    render::text::render_summary(&report, ui.color)
+                } else {
+                    render::text::render(&report, ui.color)
+                });
+            } else {
+                let bytes = render::render(&report, *format, &opts)?;
+                ui.print(&String::from_utf8_lossy(&bytes));
+            }
         }
         (Some(_), Some(_)) => {
             return Err(Error::Usage("give -o FILE or --out DIR, not both".into()))
