@@ -26,7 +26,8 @@ use crate::render::Format;
 pub enum Exit {
     /// 0: nothing reached `--fail-on`.
     Clean,
-    /// 1: a finding at or above `--fail-on`, or a regression.
+    /// 1: a finding at or above `--fail-on`, a regression (`diff`), a flagged suspect
+    /// (`impersonation`).
     Findings,
 }
 
