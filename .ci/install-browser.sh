@@ -1,10 +1,11 @@
 #!/bin/sh
 # Installs what tests/browser.rs needs: headless Chromium (Debian's), pdftotext (poppler-utils,
-# to read the printed PDF) and axe-core (accessibility rules, from npm, at an exact version so
-# that a new rule release cannot change the result of an old commit). Without them the browser
-# test fails and names what is missing. Run as root.
+# to read the printed PDF) and axe-core (accessibility rules, from npm). Any failure here is
+# fatal (set -e): CI must not go on to a browser test that cannot run. Run as root.
 set -eu
 cd "$(dirname "$0")/.."
+# Pinned so that a new axe-core release (new rules) cannot turn CI red on its own; bump it on
+# purpose. 4.14.1 was the latest on npm on 2026-11-30.
 AXE_CORE_VERSION=4.14.1
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"

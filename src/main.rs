@@ -4,8 +4,8 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-use palisade::cli::{self, Cli, ColorChoice, Exit, Ui};
+use palisade::cli::terminal::{use_color, ColorEnv};
+use palisade::cli::{self, Exit, Ui};
 use palisade::Error;
 
 // An audit allocates millions of small strings and maps (results, evidence, YAML nodes); with
@@ -30,7 +30,7 @@ fn main() -> ExitCode {
             "palisade: internal error{at}; please report it (this is a bug)"
         );
     }));
-    let cli = match Cli::try_parse() {
+    let cli = match cli::parse_from(std::env::args_os().collect()) {
         Ok(c) => c,
         Err(e) => {
             // `--help` and `--version` go to standard output: one that cannot take them is exit 3.
@@ -42,19 +42,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
+    // Decided per stream: `palisade audit … 2>&1 | less` colours neither, a terminal both.
+    let env = ColorEnv::from_process();
     let ui = Ui {
-        color,
+        color: use_color(cli.color, std::io::stdout().is_terminal(), &env),
         quiet: cli.quiet,
     };
-    let stderr_color = color && std::io::stderr().is_terminal();
+    let stderr_color = use_color(cli.color, std::io::stderr().is_terminal(), &env);
     match std::panic::catch_unwind(|| cli::run(cli, &ui)) {
         Ok(Ok(Exit::Clean)) => ExitCode::from(0),
         Ok(Ok(Exit::Findings)) => ExitCode::from(1),

@@ -579,6 +579,7 @@ fn report_command_writes_files_and_stdout() {
         format: vec![Format::Html],
         output: Some(file.clone()),
         out: None,
+        summary: false,
         templates: None,
         redact: true,
         baseline: Some(data("baseline.json")),
@@ -632,13 +633,13 @@ fn diff_command_exits_one_on_regression() {
     let args = cli::diff::Args {
         old: data("baseline.json"),
         new: data("current.json"),
-        format: cli::diff::DiffFormat::Json,
+        format: Format::Json,
     };
     assert_eq!(cli::diff::run(&args, &ui).unwrap(), Exit::Findings);
     let args = cli::diff::Args {
         old: data("current.json"),
         new: data("current.json"),
-        format: cli::diff::DiffFormat::Text,
+        format: Format::Text,
     };
     assert_eq!(cli::diff::run(&args, &ui).unwrap(), Exit::Clean);
 }

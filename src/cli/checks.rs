@@ -9,6 +9,7 @@ use clap::Subcommand;
 use super::{Exit, Ui};
 use crate::engine::definition::{Definition, Logic, Scope};
 use crate::engine::registry::Registry;
+use crate::render::Format;
 use crate::render::{for_terminal as one_line, for_terminal_lines as lines};
 use crate::Error;
 
@@ -25,7 +26,10 @@ pub struct Args {
 pub enum ChecksCommand {
     /// One line per control: id, severity, family, title
     List {
-        /// Print as JSON
+        /// Output format (one of the names `audit --format` takes)
+        #[arg(long, default_value = "text", value_name = "FORMAT", value_parser = super::formats(super::TEXT_OR_JSON))]
+        format: Format,
+        /// The same as --format json (kept for scripts that use it)
         #[arg(long)]
         json: bool,
     },
@@ -39,8 +43,8 @@ pub enum ChecksCommand {
 pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     let registry = Registry::load(&args.checks_dir)?;
     match &args.command {
-        ChecksCommand::List { json } => {
-            if *json {
+        ChecksCommand::List { format, json } => {
+            if *json || *format == Format::Json {
                 let list: Vec<_> = registry
                     .checks
                     .iter()

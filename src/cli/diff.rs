@@ -5,14 +5,11 @@
 use std::path::PathBuf;
 
 use super::{Exit, Ui};
+use crate::render::Format;
 use crate::{baseline, Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
-    Text,
-    Markdown,
-    Json,
-}
+/// What `diff --format` can write.
+pub const FORMATS: &[Format] = &[Format::Text, Format::Markdown, Format::Json];
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -20,8 +17,9 @@ pub struct Args {
     pub old: PathBuf,
     /// The later results.json.
     pub new: PathBuf,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: DiffFormat,
+    /// Output format (one of the names `audit --format` takes)
+    #[arg(long, default_value = "text", value_name = "FORMAT", value_parser = super::formats(FORMATS))]
+    pub format: Format,
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
@@ -29,14 +27,15 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
     let new = baseline::load_results(&args.new)?;
     let d = baseline::diff(&old, &new);
     let text = match args.format {
-        DiffFormat::Text => baseline::render_text(&d),
-        DiffFormat::Markdown => baseline::render_markdown(&d),
-        DiffFormat::Json => {
+        Format::Markdown => baseline::render_markdown(&d),
+        Format::Json => {
             let mut s = serde_json::to_string_pretty(&d)
                 .map_err(|e| Error::Internal(format!("diff as JSON: {e}")))?;
             s.push('\n');
             s
         }
+        // The value parser admits only FORMATS; text is the rest.
+        _ => baseline::render_text(&d),
     };
     ui.print_document(&text)?;
     Ok(if d.regression_failure {

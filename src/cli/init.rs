@@ -11,7 +11,7 @@ pub const STARTER: &str = include_str!("../../templates/starter-inventory.yaml")
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Where to write it (`-` for standard output)
-    #[arg(default_value = "palisade.yaml")]
+    #[arg(default_value = super::validate::DEFAULT_INVENTORY)]
     pub path: PathBuf,
     /// Overwrite an existing file
     #[arg(long)]
@@ -30,12 +30,17 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         )));
     }
     crate::render::write_file_atomically(&args.path, STARTER.as_bytes())?;
+    ui.wrote(&args.path);
     if !ui.quiet {
-        ui.print(&format!(
-            "Wrote {}. Fill it in (every field is described in docs/inventory.md, or run `palisade docs inventory`), then run: palisade validate {}\n",
-            args.path.display(),
-            args.path.display()
-        ))?;
+        // `validate` and `audit` find palisade.yaml on their own.
+        let named = if args.path == std::path::Path::new(super::validate::DEFAULT_INVENTORY) {
+            String::new()
+        } else {
+            format!(" {}", args.path.display())
+        };
+        ui.note(&format!(
+            "Fill it in (every field is described in docs/inventory.md, or run `palisade docs inventory`), then run: palisade validate{named}"
+        ));
     }
     Ok(Exit::Clean)
 }

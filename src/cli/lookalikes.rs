@@ -5,6 +5,7 @@
 use super::{Exit, Ui};
 use crate::impersonation;
 use crate::model::{handles, Platform};
+use crate::render::Format;
 use crate::Error;
 
 #[derive(Debug, clap::Args)]
@@ -14,7 +15,10 @@ pub struct Args {
     /// The platform whose alphabet and length limit apply
     #[arg(long, default_value = "x", value_parser = parse_platform)]
     pub platform: Platform,
-    /// Print JSON instead of text
+    /// Output format (one of the names `audit --format` takes)
+    #[arg(long, default_value = "text", value_name = "FORMAT", value_parser = super::formats(super::TEXT_OR_JSON))]
+    pub format: Format,
+    /// The same as --format json (kept for scripts that use it)
     #[arg(long)]
     pub json: bool,
 }
@@ -33,7 +37,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         )));
     }
     let items = impersonation::lookalikes(handle, args.platform);
-    if args.json {
+    if args.json || args.format == Format::Json {
         ui.print(&impersonation::lookalikes::render_json(
             handle,
             args.platform,

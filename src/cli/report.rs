@@ -12,23 +12,38 @@ use crate::{baseline, redact, Error, Result};
 pub struct Args {
     /// A results.json written by `palisade audit --format json`.
     pub results: PathBuf,
-    /// Formats to write: html, json, sarif, junit, markdown, text, csv (the action plan).
-    #[arg(long, value_delimiter = ',', default_value = "html")]
+    /// Output formats, comma-separated (csv is the action plan)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "html",
+        value_name = "LIST",
+        value_parser = super::formats(Format::ALL)
+    )]
     pub format: Vec<Format>,
     /// The file to write (one format only; `-` for standard output).
-    #[arg(short = 'o', long = "output", conflicts_with = "out")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "out"
+    )]
     pub output: Option<PathBuf>,
     /// A directory to write every format into, under its fixed name (report.html, results.sarif…).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// A directory of templates replacing the built-in ones of the same name.
+    /// Text on standard output as a summary: score, counts per control, the five things to fix
+    /// first
     #[arg(long)]
+    pub summary: bool,
+    /// A directory of templates replacing the built-in ones of the same name.
+    #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Mask e-mail addresses and people's names.
     #[arg(long)]
     pub redact: bool,
     /// An earlier results.json to compare with (trend and regressions).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE.json")]
     pub baseline: Option<PathBuf>,
     /// Print the HTML report's appendix (every account, every result) too; on paper it is left
     /// out by default
@@ -76,8 +91,7 @@ fn destination(args: &Args, formats: &[Format], stdout_is_terminal: bool) -> Res
 }
 
 pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
-    let mut formats = args.format.clone();
-    formats.dedup();
+    let formats = super::dedup_formats(&args.format);
     let dest = destination(args, &formats, std::io::stdout().is_terminal())?;
 
     let mut report = baseline::load_results(&args.results)?;
@@ -96,17 +110,23 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Exit> {
         csv_excel: args.csv_excel,
         ..RenderOptions::default()
     };
-
     match dest {
         Destination::File(file) => {
             let bytes = render::render(&report, formats[0], &opts)?;
             render::write_file_atomically(&file, &bytes)?;
-            ui.note(&format!("Wrote {}", file.display()));
+            ui.wrote(&file);
         }
         Destination::Dir(dir) => {
             for p in render::write_all(&report, &formats, &dir, &opts)? {
-                ui.note(&format!("Wrote {}", p.display()));
+                ui.wrote(&p);
             }
+        }
+        Destination::Stdout if formats[0] == Format::Text => {
+            ui.print(&if args.summary {
+                render::text::render_summary(&report, ui.color)
+            } else {
+                render::text::render(&report, ui.color)
+            })?;
         }
         Destination::Stdout => {
             let bytes = render::render(&report, formats[0], &opts)?;
@@ -126,6 +146,7 @@ mod tests {
             format: vec![Format::Html],
             output: output.map(PathBuf::from),
             out: out.map(PathBuf::from),
+            summary: false,
             templates: None,
             redact: false,
             baseline: None,

@@ -5,24 +5,32 @@ use std::path::PathBuf;
 use super::{Exit, Ui};
 use crate::model::load;
 
+/// The inventory `audit`, `validate` and `impersonation` read when none is named: the file
+/// `palisade init` writes.
+pub const DEFAULT_INVENTORY: &str = "palisade.yaml";
+
+/// Help heading of the options that say what is audited.
+pub const INPUT: &str = "Inventory";
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The inventory YAML file
+    /// The inventory YAML file (default: palisade.yaml here, as `palisade init` writes it)
+    #[arg(default_value = DEFAULT_INVENTORY, hide_default_value = true)]
     pub inventory: PathBuf,
     /// Policy overrides (YAML: the keys of `policy`)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = INPUT)]
     pub policy: Option<PathBuf>,
     /// HR export of people (CSV)
-    #[arg(long, value_name = "FILE.csv")]
+    #[arg(long, value_name = "FILE.csv", help_heading = INPUT)]
     pub people: Option<PathBuf>,
     /// Rename an HR CSV column: OURS=THEIRS (e.g. id=EmployeeNumber); repeatable
-    #[arg(long = "people-column", value_name = "OURS=THEIRS")]
+    #[arg(long = "people-column", value_name = "OURS=THEIRS", help_heading = INPUT)]
     pub people_columns: Vec<String>,
     /// Directory of custom check definitions; repeatable
-    #[arg(long = "checks-dir", value_name = "DIR")]
+    #[arg(long = "checks-dir", value_name = "DIR", help_heading = INPUT)]
     pub checks_dir: Vec<PathBuf>,
     /// The organisation's corrections to the platform catalogue (YAML: `platforms: [...]`)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = INPUT)]
     pub platforms: Option<PathBuf>,
 }
 
@@ -38,6 +46,18 @@ impl Args {
             checks_dirs: self.checks_dir.clone(),
         })
     }
+}
+
+/// Without an INVENTORY argument the default must exist: say so as bad usage, pointing at
+/// `palisade init`, rather than as a file that cannot be read.
+pub fn require_inventory(inventory: &std::path::Path) -> crate::Result<()> {
+    if inventory == std::path::Path::new(DEFAULT_INVENTORY) && !inventory.exists() {
+        return Err(crate::Error::Usage(format!(
+            "no inventory given and there is no {DEFAULT_INVENTORY} here: name the inventory \
+             file, or write a starter one with `palisade init`"
+        )));
+    }
+    Ok(())
 }
 
 pub fn people_columns(
@@ -62,6 +82,7 @@ pub fn people_columns(
 }
 
 pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
+    require_inventory(&args.inventory)?;
     let crate::audit::Loaded {
         registry,
         inventory: inv,

@@ -348,12 +348,9 @@ pub(super) fn scan(
 }
 
 /// Scoring threads: PALISADE_THREADS caps them (for measurement, or a busy shared machine).
+/// Past four scorers the one reading thread is the limit.
 fn worker_count() -> usize {
-    std::env::var("PALISADE_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, 4)
+    crate::cores().clamp(1, 4)
 }
 
 /// What one worker of [`scan_split`] gives back: its results, (piece, line within the piece) of

@@ -295,3 +295,171 @@ pub fn lookalike_coverage(report: &crate::model::results::Report) -> Option<Stri
 pub fn sanitize(s: &str) -> String {
     super::for_terminal(s).into_owned()
 }
+
+/// How many findings the full text view lists before palisade suggests `--summary`.
+pub const LONG_LIST: usize = 500;
+
+/// The summary view for big inventories (`--summary`): the score line, the things to fix first,
+/// then one line per control with failed or unverifiable results, and counts of the rest.
+/// Tens of lines where the full view has one per finding.
+pub fn render_summary(report: &Report, color: bool) -> String {
+    let mut o = String::new();
+    let s = &report.summary;
+    let score = s
+        .score
+        .map(|x| format!("{x:.1}/100"))
+        .unwrap_or_else(|| "n/a".into());
+    let trend = match (s.score, s.baseline_score) {
+        (Some(now), Some(was)) => format!(" ({:+.1} since the baseline)", now - was),
+        _ => String::new(),
+    };
+    // Saved results (`palisade report`) may come from anywhere: nothing reaches the terminal
+    // unsanitised.
+    let _ = writeln!(
+        o,
+        "palisade {} · {} · as of {}",
+        sanitize(&report.tool.version),
+        sanitize(&report.organisation),
+        sanitize(&report.as_of)
+    );
+    let _ = writeln!(
+        o,
+        "Score {score}{trend} · {} accounts · {} pass · {} fail · {} error · {} skipped · {} waived",
+        s.accounts, s.pass, s.fail, s.error, s.skipped, s.waived
+    );
+    let per_control = per_control(report);
+    if per_control.is_empty() {
+        let _ = writeln!(o, "\nNo findings.");
+    } else {
+        let _ = writeln!(o, "\nFix first:");
+        for (i, c) in fix_first(&per_control, 5).iter().enumerate() {
+            let accounts = if c.fail > 0 { c.fail } else { c.error };
+            let _ = writeln!(
+                o,
+                "  {}. {:<9} {} ({}, {} {})",
+                i + 1,
+                sanitize(c.id),
+                sanitize(c.title),
+                paint(c.severity.as_str(), c.severity, color),
+                accounts,
+                if accounts == 1 { "account" } else { "accounts" }
+            );
+        }
+        let width = per_control
+            .iter()
+            .map(|c| c.title.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(60);
+        let digits = per_control
+            .iter()
+            .map(|c| c.fail.max(c.error).to_string().len())
+            .max()
+            .unwrap_or(1);
+        let _ = writeln!(
+            o,
+            "\nFindings per control (✗ failed, ? could not be verified):"
+        );
+        for c in &per_control {
+            let sev = format!("{:<8}", c.severity.as_str().to_uppercase());
+            let title: String = sanitize(c.title).chars().take(width).collect();
+            let _ = writeln!(
+                o,
+                "  {} {:<9} {title:<width$}  ✗ {:>digits$}  ? {:>digits$}",
+                paint(&sev, c.severity, color),
+                sanitize(c.id),
+                c.fail,
+                c.error
+            );
+        }
+    }
+    let mut rest = Vec::new();
+    if !report.regressions.is_empty() {
+        rest.push(format!(
+            "{} regressions since the baseline",
+            report.regressions.len()
+        ));
+    }
+    let notices = report
+        .waivers
+        .iter()
+        .filter(|w| w.state != "active")
+        .count();
+    if notices > 0 {
+        rest.push(format!("{notices} waivers expired, expiring or unmatched"));
+    }
+    let suspects = report
+        .impersonation
+        .iter()
+        .filter(|s| !matches!(s.state.as_deref(), Some("allowed" | "benign")))
+        .count();
+    if suspects > 0 {
+        rest.push(format!("{suspects} impersonation suspects"));
+    }
+    let failed = report.sources.iter().filter(|s| !s.ok).count();
+    if failed > 0 {
+        rest.push(format!("{failed} sources failed"));
+    }
+    if !rest.is_empty() {
+        let _ = writeln!(o, "\nAlso: {}.", rest.join(" · "));
+    }
+    if s.fail + s.error > 0 || !rest.is_empty() {
+        let _ = writeln!(
+            o,
+            "Every finding: without --summary, or in the files of --out DIR (report.txt, results.json, report.html)."
+        );
+    }
+    o
+}
+
+/// One control's problems, for the summary view.
+struct ControlCount<'r> {
+    id: &'r str,
+    title: &'r str,
+    severity: Severity,
+    fail: usize,
+    error: usize,
+}
+
+/// Controls with a failed or unverifiable result, by severity then id.
+fn per_control(report: &Report) -> Vec<ControlCount<'_>> {
+    let mut by_id: std::collections::BTreeMap<&str, ControlCount<'_>> = Default::default();
+    for r in report.results.iter().filter(|r| r.status.is_problem()) {
+        let c = by_id
+            .entry(r.check_id.as_str())
+            .or_insert_with(|| ControlCount {
+                id: r.check_id.as_str(),
+                title: r.check_id.as_str(),
+                severity: r.severity,
+                fail: 0,
+                error: 0,
+            });
+        if r.status == Status::Fail {
+            c.fail += 1;
+        } else {
+            c.error += 1;
+        }
+    }
+    for info in &report.checks {
+        if let Some(c) = by_id.get_mut(info.id.as_str()) {
+            c.title = info.title.as_str();
+            c.severity = info.severity;
+        }
+    }
+    let mut v: Vec<_> = by_id.into_values().collect();
+    v.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.id.cmp(b.id)));
+    v
+}
+
+/// The controls whose problems weigh most: severity weight × accounts failing (or, when none
+/// fails, accounts that could not be verified), as the HTML report's "fix first" ranks them.
+fn fix_first<'a, 'r>(controls: &'a [ControlCount<'r>], n: usize) -> Vec<&'a ControlCount<'r>> {
+    let weight = |c: &ControlCount| {
+        let accounts = if c.fail > 0 { c.fail } else { c.error };
+        c.severity.weight() as usize * accounts
+    };
+    let mut v: Vec<_> = controls.iter().collect();
+    v.sort_by(|a, b| weight(b).cmp(&weight(a)).then_with(|| a.id.cmp(b.id)));
+    v.truncate(n);
+    v
+}
