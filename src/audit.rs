@@ -259,6 +259,7 @@ fn gather(plan: &Plan, inv: &Inventory, ctx: &mut Context) -> crate::Result<Gath
         gathered.defensive = online::defensive_strings(&evidence);
         gathered.coverage = evidence.lookalike_coverage.clone();
         online_candidates = evidence.candidates.clone();
+        ctx.house_rules_page = evidence.house_rules.clone();
         ctx.online = Some(evidence);
         if let Some(h) = vault::hibp::HibpConfig::from_env() {
             ctx.email_breaches = Some(vault::hibp::check_email_breaches_with(inv, &h, session));

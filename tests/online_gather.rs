@@ -527,3 +527,99 @@ fn a_mention_lists_the_account_only_on_the_platform_it_names() {
     let view = palisade::engine::runner::account_view(&ctx, &inv.accounts[1]);
     assert_eq!(view["listed_on_website"], "false");
 }
+
+/// The inventory of [`inventory`] with house rules at `url`, declared all true (the page, read
+/// online, must decide instead).
+fn with_house_rules(url: String) -> palisade::model::Inventory {
+    let mut inv = inventory(
+        vec![account("k-x", Platform::X, "KestrelfordPolice", None, None)],
+        None,
+    );
+    inv.house_rules = Some(palisade::model::inventory::HouseRules {
+        url: Some(url),
+        states_monitoring_hours: Some(palisade::model::TriBool::True),
+        states_emergency_route: Some(palisade::model::TriBool::True),
+        states_moderation_rules: Some(palisade::model::TriBool::True),
+        loc: Default::default(),
+    });
+    inv
+}
+
+#[test]
+fn brand_06_online_reads_the_house_rules_page_and_quotes_it() {
+    let data = Data {
+        house_rules_html:
+            "<html><head><style>p{}</style><script>var x = 'monitored 24/7';</script></head><body>\
+            <h1>Our social media house rules</h1>\
+            <p>Our accounts are monitored Monday to Friday, 8am to 6pm.</p>\
+            <p>Do not report crime here. In an emergency, always call 999.</p>\
+            <p>We will remove comments that are abusive or that break the law.</p></body></html>"
+                .into(),
+        ..Data::default()
+    };
+    let server = start(data, Fault::None);
+    let inv = with_house_rules(format!("{}/house-rules", server.base()));
+    let mut cfg = config(&server, None);
+    cfg.search = false;
+    let ev = gather_blocking(&inv, &cfg, &[]);
+    let page = ev.house_rules.clone().expect("the page was read");
+    let sentences = page.sentences.clone().expect("readable");
+    assert!(
+        sentences.iter().all(|s| !s.contains("var x")),
+        "scripts are not text: {sentences:?}"
+    );
+    let mut ctx = Context::new(&inv, date(2026, 10, 1));
+    ctx.house_rules_page = Some(page);
+    let out = palisade::checks::public::brand_06(&ctx);
+    assert_eq!(out.status, Status::Pass, "{}", out.message);
+    // The sentence that satisfied each statement is quoted.
+    assert!(
+        out.message.contains("In an emergency, always call 999."),
+        "{}",
+        out.message
+    );
+    assert!(
+        out.message.contains("Monday to Friday, 8am to 6pm"),
+        "{}",
+        out.message
+    );
+    assert_eq!(
+        out.evidence["states_moderation_rules"],
+        "We will remove comments that are abusive or that break the law."
+    );
+}
+
+#[test]
+fn brand_06_online_fails_on_what_the_page_does_not_say_and_errors_when_unread() {
+    let data = Data {
+        house_rules_html: "<p>Our accounts are monitored 24 hours a day.</p>".into(),
+        ..Data::default()
+    };
+    let server = start(data, Fault::None);
+    let mut cfg = config(&server, None);
+    cfg.search = false;
+    // The inventory declares all three, but the page states only one: the page decides.
+    let inv = with_house_rules(format!("{}/house-rules", server.base()));
+    let ev = gather_blocking(&inv, &cfg, &[]);
+    let mut ctx = Context::new(&inv, date(2026, 10, 1));
+    ctx.house_rules_page = ev.house_rules.clone();
+    let out = palisade::checks::public::brand_06(&ctx);
+    assert_eq!(out.status, Status::Fail, "{}", out.message);
+    assert!(out.message.contains("emergency"), "{}", out.message);
+    // A page that is not there is no pass on the inventory's word.
+    let inv = with_house_rules(format!("{}/no-such-page", server.base()));
+    let ev = gather_blocking(&inv, &cfg, &[]);
+    assert!(ev
+        .house_rules
+        .as_ref()
+        .is_some_and(|p| p.sentences.is_err()));
+    assert!(ev
+        .sources
+        .iter()
+        .any(|s| s.name.starts_with("house-rules page") && !s.ok));
+    let mut ctx = Context::new(&inv, date(2026, 10, 1));
+    ctx.house_rules_page = ev.house_rules.clone();
+    let out = palisade::checks::public::brand_06(&ctx);
+    assert_eq!(out.status, Status::Error, "{}", out.message);
+    assert!(out.message.contains("could not be read"), "{}", out.message);
+}

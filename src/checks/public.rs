@@ -77,36 +77,7 @@ pub fn quote(sentences: &[String], statement: Statement) -> Option<&str> {
         .find(|s| statement.made_by(s))
 }
 
-/// Splits page text into sentences (at `.`, `!`, `?` before white space, and at line ends),
-/// trimmed and at most 300 characters each, for quoting.
-pub fn sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut start = 0;
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        for (i, &(at, c)) in chars.iter().enumerate() {
-            let next_is_space = chars.get(i + 1).is_none_or(|(_, n)| n.is_whitespace());
-            if matches!(c, '.' | '!' | '?') && next_is_space {
-                push(&mut out, &line[start..at + c.len_utf8()]);
-                start = at + c.len_utf8();
-            }
-        }
-        push(&mut out, &line[start..]);
-    }
-    out
-}
-
-fn push(out: &mut Vec<String>, s: &str) {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.is_empty() {
-        return;
-    }
-    let mut t: String = s.chars().take(300).collect();
-    if s.chars().count() > 300 {
-        t.push('…');
-    }
-    out.push(t);
-}
+pub use crate::model::evidence::sentences;
 
 /// BRAND-06 (organisation-level): `house_rules` is missing, or does not state monitoring hours,
 /// the emergency route, or the moderation rules (error if a statement is unknown; online, the

@@ -18,6 +18,55 @@ pub struct HouseRulesPage {
     pub sentences: Result<Vec<String>, String>,
 }
 
+impl HouseRulesPage {
+    /// The page at `url` read as `text` (one line per block of text).
+    pub fn read(url: &str, text: &str) -> HouseRulesPage {
+        HouseRulesPage {
+            url: url.to_owned(),
+            sentences: Ok(sentences(text)),
+        }
+    }
+
+    /// The page at `url` could not be read, for `why`.
+    pub fn unread(url: &str, why: String) -> HouseRulesPage {
+        HouseRulesPage {
+            url: url.to_owned(),
+            sentences: Err(why),
+        }
+    }
+}
+
+/// Splits page text into sentences (at `.`, `!`, `?` before white space, and at line ends),
+/// trimmed and at most 300 characters each, for quoting.
+pub fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        for (i, &(at, c)) in chars.iter().enumerate() {
+            let next_is_space = chars.get(i + 1).is_none_or(|(_, n)| n.is_whitespace());
+            if matches!(c, '.' | '!' | '?') && next_is_space {
+                push(&mut out, &line[start..at + c.len_utf8()]);
+                start = at + c.len_utf8();
+            }
+        }
+        push(&mut out, &line[start..]);
+    }
+    out
+}
+
+fn push(out: &mut Vec<String>, s: &str) {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.is_empty() {
+        return;
+    }
+    let mut t: String = s.chars().take(300).collect();
+    if s.chars().count() > 300 {
+        t.push('…');
+    }
+    out.push(t);
+}
+
 /// What a platform says about an account now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -126,6 +175,8 @@ pub struct OnlineEvidence {
     /// Account id → observation, for accounts on platforms with a public source.
     pub accounts: BTreeMap<String, Observation>,
     pub page: Option<PageEvidence>,
+    /// The house-rules page (`house_rules.url`), when the inventory names one.
+    pub house_rules: Option<HouseRulesPage>,
     pub candidates: Vec<OnlineCandidate>,
     pub defensive_registrations: Vec<DefensiveName>,
     pub sources: Vec<SourceStatus>,

@@ -24,6 +24,7 @@ use super::{
     AccountState, DefensiveName, Lookalikes, Observation, OnlineCandidate, OnlineConfig,
     OnlineEvidence, PageEvidence,
 };
+use crate::model::evidence::HouseRulesPage;
 use crate::model::results::{LookalikeCoverage, SourceStatus};
 use crate::model::{Account, AccountStatus, Inventory, Organisation, Platform};
 
@@ -109,10 +110,11 @@ pub async fn gather_with(
         .collect();
     let bsky = Bluesky::new(http.clone(), &cfg.bluesky_api);
 
-    let (bsky_part, masto_part, page_part, search_part) = tokio::join!(
+    let (bsky_part, masto_part, page_part, rules_part, search_part) = tokio::join!(
         bluesky_accounts(&bsky, &http, &live, &domains),
         mastodon_accounts(&http, cfg, &live, &domains),
         page_evidence(&http, inv),
+        house_rules_evidence(&http, inv),
         searches(&bsky, &http, cfg, inv, &live),
     );
     let probe_part = probes(&bsky, &http, cfg, inv, lookalikes).await;
@@ -126,6 +128,9 @@ pub async fn gather_with(
     }
     let (page, t) = page_part;
     ev.page = page;
+    tally.merge(t);
+    let (rules, t) = rules_part;
+    ev.house_rules = rules;
     tally.merge(t);
     let own: BTreeSet<(Platform, String)> = inv
         .accounts
@@ -671,6 +676,47 @@ async fn page_evidence(http: &Arc<Http>, inv: &Inventory) -> (Option<PageEvidenc
     ev.links = parsed.links;
     ev.mentions = parsed.mentions;
     (Some(ev), tally)
+}
+
+/// The house-rules page named by `house_rules.url`, read as sentences for BRAND-06; a page that
+/// cannot be read is recorded with the reason, which makes BRAND-06 an error rather than a
+/// pass on the inventory's word.
+async fn house_rules_evidence(
+    http: &Arc<Http>,
+    inv: &Inventory,
+) -> (Option<HouseRulesPage>, Tally) {
+    let mut tally = Tally::default();
+    let Some(url) = inv.house_rules.as_ref().and_then(|r| r.url.clone()) else {
+        return (None, tally);
+    };
+    let host = Url::parse(&url)
+        .map(|u| host_key(&u))
+        .unwrap_or_else(|_| url.clone());
+    let source = format!("house-rules page ({host})");
+    if Url::parse(&url).is_err() {
+        let reason = format!("{url}: not a URL");
+        tally.failed(&source, &host, reason.clone());
+        return (Some(HouseRulesPage::unread(&url, reason)), tally);
+    }
+    http.progress().plan(1);
+    let answer = http.get(&url).await;
+    http.progress().done(1);
+    let page = match answer {
+        Ok(f) if f.ok() => {
+            tally.ok(&source, &host);
+            HouseRulesPage::read(&url, &page::text(&f.body))
+        }
+        Ok(f) => {
+            let reason = format!("{host}: HTTP {}", f.status);
+            tally.failed(&source, &host, reason.clone());
+            HouseRulesPage::unread(&url, reason)
+        }
+        Err(e) => {
+            tally.failed(&source, &host, e.to_string());
+            HouseRulesPage::unread(&url, e.to_string())
+        }
+    };
+    (Some(page), tally)
 }
 
 fn bsky_candidate(

@@ -222,6 +222,23 @@ fn attribute(text: &str, section: Option<Platform>, out: &mut Vec<PageMention>) 
 }
 
 /// Links and @mentions in `html`; relative links resolve against `base`. Duplicates are kept once.
+/// The visible text of a page (scripts and styles left out), one line per block of text
+/// (paragraph, list item, heading…), for reading the sentences a page states (BRAND-06).
+pub fn text(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let mut blocks = vec![Block {
+        text: String::new(),
+        heading: false,
+    }];
+    collect_blocks(doc.root_element(), 0, &mut blocks);
+    let lines: Vec<String> = blocks
+        .iter()
+        .map(|b| b.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
 pub fn parse(html: &str, base: &Url) -> Parsed {
     let doc = scraper::Html::parse_document(html);
     let mut out = Parsed::default();

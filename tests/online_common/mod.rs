@@ -54,6 +54,8 @@ pub struct Data {
     /// Mastodon accounts by lower-case `user@instance`.
     pub masto: BTreeMap<String, Value>,
     pub page_html: String,
+    /// Served at /house-rules (404 while empty).
+    pub house_rules_html: String,
 }
 
 pub struct Rate {
@@ -401,6 +403,11 @@ fn answer(s: &Shared, uri: &Uri) -> Response<Body> {
             .status(200)
             .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
             .body(Body::from(data.page_html.clone()))
+            .unwrap(),
+        "/house-rules" if !data.house_rules_html.is_empty() => Response::builder()
+            .status(200)
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .body(Body::from(data.house_rules_html.clone()))
             .unwrap(),
         _ => json_response(404, json!({"error": "NotFound"})),
     }
