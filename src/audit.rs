@@ -256,7 +256,7 @@ fn gather(plan: &Plan, inv: &Inventory, ctx: &mut Context) -> crate::Result<Gath
             .collect();
         let evidence = session.gather(inv, cfg, &probes);
         gathered.sources = evidence.sources.clone();
-        gathered.defensive = online::defensive_strings(&evidence);
+        gathered.defensive = online::defensive_strings(&evidence, &inv.platforms);
         gathered.coverage = evidence.lookalike_coverage.clone();
         online_candidates = evidence.candidates.clone();
         ctx.house_rules_page = evidence.house_rules.clone();

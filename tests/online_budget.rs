@@ -154,8 +154,11 @@ fn a_twelve_account_audit_stays_within_the_budget_without_waiting() {
         "{counted} of {generated}"
     );
     // The likeliest impostor of a Mastodon account: the same name on the biggest instance.
-    assert!(palisade::online::defensive_strings(&ev)
-        .contains(&"mastodon:kestrelford0@mastodon.social".to_string()));
+    assert!(palisade::online::defensive_strings(
+        &ev,
+        palisade::model::platforms::Catalogue::builtin()
+    )
+    .contains(&"mastodon:kestrelford0@mastodon.social".to_string()));
 }
 
 #[test]

@@ -368,7 +368,8 @@ fn live_candidates_and_names_to_register() {
     );
     // Search by name finds accounts nobody generated.
     assert!(has(Platform::Bluesky, "westmerecid.bsky.social").is_none());
-    let free = palisade::online::defensive_strings(&ev);
+    let free =
+        palisade::online::defensive_strings(&ev, palisade::model::platforms::Catalogue::builtin());
     assert!(
         free.contains(&"bluesky:westmerepoIice.bsky.social".to_string()),
         "{free:?}"

@@ -50,6 +50,11 @@ pub fn imp_01(ctx: &Context, account: &Account) -> Outcome {
             "state": s.state,
             "source": s.source,
             "reappeared": s.reappeared,
+            // A look-alike on another platform (the organisation's handle used there) is
+            // reported on that platform, not on the account's.
+            "report_form": crate::model::Platform::parse(&s.platform)
+                .and_then(|p| ctx.platform(p))
+                .map(|f| &f.impersonation_report.url),
         })).collect::<Vec<_>>(),
         "report_form": ctx.platform(account.platform).map(|f| &f.impersonation_report.url),
     });

@@ -95,6 +95,8 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
     let plan = args.audit_args().plan(!ui.quiet)?;
     let crate::audit::Audit { report, warnings } = crate::audit::run(&plan)?;
     super::print_warnings(&warnings, ui);
+    // The audit read it already, so it cannot fail here in a way it did not there.
+    let catalogue = crate::model::load::load_catalogue(args.platforms.as_deref())?;
     let flagged: Vec<&Suspect> = report
         .impersonation
         .iter()
@@ -161,7 +163,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
                 if let Some(platform) = crate::model::Platform::parse(p) {
                     o.push_str(&format!(
                         "  {}\n    {}\n",
-                        crate::impersonation::defensive::describe(platform),
+                        crate::impersonation::defensive::describe(&catalogue, platform),
                         crate::render::text::sanitize(&names.join(", "))
                     ));
                 }

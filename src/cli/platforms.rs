@@ -70,6 +70,7 @@ fn describe(o: &mut String, f: &PlatformFacts) {
         &f.two_factor.source,
         &f.login_alerts.source,
         &f.impersonation_report.source,
+        &f.defensive_registration.source,
     ]
     .into_iter()
     .chain(f.verification.programmes.iter().map(|p| &p.source))
@@ -150,6 +151,16 @@ fn describe(o: &mut String, f: &PlatformFacts) {
     let _ = writeln!(o, "  report an impersonator: {} {}", r.url, src(&r.source));
     if let Some(s) = &r.steps {
         let _ = writeln!(o, "    {s}");
+    }
+    let d = &f.defensive_registration;
+    let _ = writeln!(
+        o,
+        "  defensive registration of look-alike names allowed: {} {}",
+        d.value.as_str(),
+        src(&d.source)
+    );
+    if let Some(n) = &d.note {
+        let _ = writeln!(o, "    {n}");
     }
     o.push('\n');
 }

@@ -466,7 +466,10 @@ pub fn most_likely_first(handle: &str, platform: Platform) -> Vec<Lookalike> {
 /// line each, grouped by class, with a count per class first.
 pub fn render_text(handle: &str, platform: Platform, items: &[Lookalike]) -> String {
     let mut s = format!("{} look-alikes of {handle} on {platform}\n", items.len());
-    s.push_str(&super::defensive::describe(platform));
+    s.push_str(&super::defensive::describe(
+        crate::model::platforms::Catalogue::builtin(),
+        platform,
+    ));
     s.push('\n');
     for class in CLASSES {
         let n = items.iter().filter(|l| l.class == *class).count();
@@ -488,10 +491,10 @@ pub fn render_json(handle: &str, platform: Platform, items: &[Lookalike]) -> Str
         "handle": handle,
         "platform": platform.as_str(),
         "count": items.len(),
-        "defensive_registration": super::defensive::rule(platform).map(|r| serde_json::json!({
-            "allowed": r.allowed,
-            "source": r.source,
-            "checked": r.checked,
+        "defensive_registration": super::defensive::rule(crate::model::platforms::Catalogue::builtin(), platform).map(|r| serde_json::json!({
+            "allowed": r.value,
+            "source": r.source.url,
+            "checked": r.source.checked,
             "quote": r.quote,
             "note": r.note,
         })),

@@ -41,6 +41,22 @@ pub struct Inputs<'a> {
 }
 
 /// Reads one input through the capped read every input shares (`crate::input`).
+/// The platform catalogue: the built-in one, with the organisation's corrections
+/// (`--platforms FILE`) when given.
+pub fn load_catalogue(corrections: Option<&Path>) -> Result<SharedCatalogue, Error> {
+    match corrections {
+        Some(p) => {
+            let pfile = p.display().to_string();
+            match Catalogue::with_corrections(&pfile, &read(p, crate::input::POLICY, Code::Syntax)?)
+            {
+                Ok(c) => Ok(SharedCatalogue::new(c)),
+                Err(d) => Err(Error::Input(d)),
+            }
+        }
+        None => Ok(SharedCatalogue::default()),
+    }
+}
+
 fn read(path: &Path, limit: crate::input::Limit, code: Code) -> Result<Vec<u8>, Error> {
     crate::input::read(path, limit).map_err(|e| e.into_error(path, code))
 }
@@ -78,17 +94,7 @@ pub fn load(inputs: &Inputs) -> Result<Inventory, Error> {
         }
         None => HrPeople::default(),
     };
-    let catalogue = match inputs.platforms {
-        Some(p) => {
-            let pfile = p.display().to_string();
-            match Catalogue::with_corrections(&pfile, &read(p, crate::input::POLICY, Code::Syntax)?)
-            {
-                Ok(c) => SharedCatalogue::new(c),
-                Err(d) => return Err(Error::Input(d)),
-            }
-        }
-        None => SharedCatalogue::default(),
-    };
+    let catalogue = load_catalogue(inputs.platforms)?;
     let parsed = parse_with(
         &file,
         &bytes,

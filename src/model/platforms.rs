@@ -124,6 +124,37 @@ pub struct ReportRoute {
     pub note: Option<String>,
 }
 
+/// What a platform's rules say about registering look-alike names only to keep them from
+/// impersonators ("defensive registration").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Allowed {
+    Yes,
+    No,
+    /// No rule found either way, or one that depends on how the name is used afterwards.
+    Unclear,
+}
+
+impl Allowed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Allowed::Yes => "yes",
+            Allowed::No => "no",
+            Allowed::Unclear => "unclear",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DefensiveFact {
+    pub value: Allowed,
+    /// One line of the source, as written (translated in brackets where it is not English).
+    pub quote: Option<String>,
+    pub source: Source,
+    /// What it means for a digital desk.
+    pub note: Option<String>,
+}
+
 /// Everything the catalogue knows about one platform.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlatformFacts {
@@ -135,6 +166,7 @@ pub struct PlatformFacts {
     pub login_alerts: LoginAlertsFact,
     pub verification: VerificationFact,
     pub impersonation_report: ReportRoute,
+    pub defensive_registration: DefensiveFact,
     /// `builtin` or the file that corrected it.
     pub origin: String,
 }
@@ -348,6 +380,7 @@ const TOP: &[&str] = &[
     "login_alerts",
     "verification",
     "impersonation_report",
+    "defensive_registration",
 ];
 
 /// Parses one catalogue file: a single platform (built-in files) or `platforms: [...]` of
@@ -438,6 +471,9 @@ fn platform(cx: &mut Cx, node: &Node, origin: &str, partial: bool) -> Option<Pla
     let impersonation_report = fact!("impersonation_report", report_route, |b: &PlatformFacts| b
         .impersonation_report
         .clone());
+    let defensive_registration = fact!("defensive_registration", defensive, |b: &PlatformFacts| b
+        .defensive_registration
+        .clone());
     f.finish(cx, &format!("platform `{id}`"), TOP);
     Some(PlatformFacts {
         id,
@@ -448,6 +484,7 @@ fn platform(cx: &mut Cx, node: &Node, origin: &str, partial: bool) -> Option<Pla
         login_alerts: login_alerts?,
         verification: verification?,
         impersonation_report: impersonation_report?,
+        defensive_registration: defensive_registration?,
         origin: origin.to_owned(),
     })
 }
@@ -489,6 +526,34 @@ fn note(cx: &mut Cx, f: &mut Fields) -> Option<String> {
 
 fn steps(cx: &mut Cx, f: &mut Fields) -> Option<String> {
     f.get("steps").and_then(|n| cx.text(n, "steps"))
+}
+
+fn defensive(cx: &mut Cx, n: &Node) -> Option<DefensiveFact> {
+    let what = "`defensive_registration`";
+    let mut f = cx.fields(n, what)?;
+    let value = f.require(cx, "value", what).and_then(|n| {
+        cx.one_of(
+            n,
+            "defensive_registration.value",
+            &["yes", "no", "unclear"],
+            |s| match s {
+                "yes" => Some(Allowed::Yes),
+                "no" => Some(Allowed::No),
+                "unclear" => Some(Allowed::Unclear),
+                _ => None,
+            },
+        )
+    });
+    let quote = f.get("quote").and_then(|n| cx.text(n, "quote"));
+    let source = source(cx, &mut f, what);
+    let note = note(cx, &mut f);
+    f.finish(cx, what, &["value", "quote", "source", "note"]);
+    Some(DefensiveFact {
+        value: value?,
+        quote,
+        source: source?,
+        note,
+    })
 }
 
 fn access(cx: &mut Cx, n: &Node) -> Option<AccessFact> {

@@ -123,10 +123,13 @@ impl OnlineConfig {
 
 /// `platform:handle` strings for `Report::defensive_registrations`, offered only where the
 /// platform does not forbid holding names (X does).
-pub fn defensive_strings(ev: &OnlineEvidence) -> Vec<String> {
+pub fn defensive_strings(
+    ev: &OnlineEvidence,
+    catalogue: &crate::model::platforms::Catalogue,
+) -> Vec<String> {
     ev.defensive_registrations
         .iter()
-        .filter(|d| crate::impersonation::defensive::may_offer(d.platform))
+        .filter(|d| crate::impersonation::defensive::may_offer(catalogue, d.platform))
         .map(|d| format!("{}:{}", d.platform, d.handle))
         .collect()
 }
