@@ -37,16 +37,7 @@ impl<'s> Cx<'s> {
     }
 
     fn line_text(&self, line: u32) -> Option<String> {
-        if line == 0 {
-            return None;
-        }
-        let text = self.src.lines().nth(line as usize - 1)?;
-        // A 5 MB line is not worth echoing whole.
-        let mut t: String = text.trim_end_matches('\r').chars().take(200).collect();
-        if text.len() > t.len() + 1 {
-            t.push('…');
-        }
-        Some(t)
+        line_snippet(self.src, line)
     }
 
     /// What the user wrote for a scalar, for messages (shortened).
@@ -241,6 +232,19 @@ impl<'s> Cx<'s> {
         let ok = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
         match text.parse::<Date>() {
             Ok(d) if ok => Some(d),
+            _ if ok && text.bytes().filter(u8::is_ascii_digit).count() == 8 => {
+                // Written the right way, but no such day: say which part is wrong.
+                let shown = self.shown(node);
+                self.error(
+                    node.loc,
+                    Code::BadDate,
+                    format!(
+                        "`{field}` is not a real date: {shown} {}",
+                        no_such_day(&text)
+                    ),
+                );
+                None
+            }
             _ => {
                 let shown = self.shown(node);
                 self.error(
@@ -363,12 +367,90 @@ pub fn is_domain(s: &str) -> bool {
 }
 
 /// The closest known spelling, if close enough to be a likely typo.
+/// Why a `YYYY-MM-DD` text names no day: "has no month 13", "(April has 30 days)".
+fn no_such_day(text: &str) -> String {
+    let num = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<i16>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return "is not a day of the calendar".into();
+    };
+    if !(1..=12).contains(&m) {
+        return format!("has no month {m} (months are 01 to 12)");
+    }
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let days = jiff::civil::Date::new(y, m as i8, 1)
+        .map(|first| first.days_in_month())
+        .unwrap_or(31);
+    let name = MONTHS[(m - 1) as usize];
+    if d == 0 {
+        "has day 00 (days start at 01)".into()
+    } else {
+        format!("has no day {d} ({name} {y} has {days} days)")
+    }
+}
+
+/// Line `line` (1-based) of `src` as a diagnostic shows it: at most 200 characters.
+pub fn line_snippet(src: &str, line: u32) -> Option<String> {
+    if line == 0 {
+        return None;
+    }
+    let text = src.lines().nth(line as usize - 1)?;
+    // A 5 MB line is not worth echoing whole.
+    let mut t: String = text.trim_end_matches('\r').chars().take(200).collect();
+    if text.len() > t.len() + 1 {
+        t.push('…');
+    }
+    Some(t)
+}
+
+/// Other names people give a value (`twitter` for `x`), which look nothing like it.
+const ALIASES: &[(&str, &str)] = &[
+    ("twitter", "x"),
+    ("tweet", "x"),
+    ("fb", "facebook"),
+    ("meta", "facebook"),
+    ("ig", "instagram"),
+    ("insta", "instagram"),
+    ("yt", "youtube"),
+    ("bsky", "bluesky"),
+    ("fediverse", "mastodon"),
+    ("totp", "authenticator_app"),
+    ("app", "authenticator_app"),
+    ("text", "sms"),
+    ("u2f", "security_key"),
+    ("yubikey", "security_key"),
+    ("webauthn", "passkey"),
+];
+
+/// The known value `text` was most likely meant to be: its other name, else the closest
+/// spelling (Jaro-Winkler above 0.8).
 pub fn suggest<'a>(text: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    known
-        .map(|k| (strsim::jaro_winkler(&text.to_ascii_lowercase(), k), k))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
+    let lower = text.trim().to_ascii_lowercase();
+    let known: Vec<&'a str> = known.collect();
+    let alias = ALIASES
+        .iter()
+        .filter(|(from, _)| *from == lower)
+        .find_map(|(_, to)| known.iter().copied().find(|k| k == to));
+    alias.or_else(|| {
+        known
+            .into_iter()
+            .map(|k| (strsim::jaro_winkler(&lower, k), k))
+            .filter(|(s, _)| *s > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k)
+    })
 }
 
 pub struct Fields<'n> {

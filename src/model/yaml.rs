@@ -92,7 +92,13 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Node<'a>, Diagnostic> {
     if let Some(node) = super::yaml_fast::parse(text) {
         return Ok(node);
     }
-    parse_slow(file, text)
+    // A syntax error shows the line it is on, like every other error.
+    parse_slow(file, text).map_err(|mut d| {
+        if d.snippet.is_none() {
+            d.snippet = super::reader::line_snippet(text, d.line);
+        }
+        d
+    })
 }
 
 pub use super::yaml_tree::CORE_TAG_PREFIX;
@@ -188,13 +194,15 @@ fn parse_slow_here(file: &str, text: &str) -> Result<Node<'static>, Diagnostic> 
                 None => "a key appears twice in the same mapping; give each key once".to_owned(),
             },
             // The parser's message may repeat the location; keep the first line, which says what.
-            other => other
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .trim()
-                .to_owned(),
+            other => {
+                let first = other.to_string();
+                let first = first.lines().next().unwrap_or("invalid YAML").trim();
+                // The location is shown beside the message already.
+                match first.rsplit_once(" at line ") {
+                    Some((what, at)) if at.contains(", column ") => what.to_owned(),
+                    _ => first.to_owned(),
+                }
+            }
         };
         Diagnostic {
             code: Code::Syntax,
