@@ -13,6 +13,9 @@ pub struct Cx<'s> {
     pub file: String,
     pub src: &'s str,
     pub diags: Vec<Diagnostic>,
+    /// Byte offset of each line's start, made at the first diagnostic: finding a line by
+    /// scanning the text made 1,666 warnings on a 10 MB inventory cost 4 seconds.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'s> Cx<'s> {
@@ -21,6 +24,7 @@ impl<'s> Cx<'s> {
             file: file.to_owned(),
             src,
             diags: Vec::new(),
+            line_starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -37,7 +41,14 @@ impl<'s> Cx<'s> {
     }
 
     fn line_text(&self, line: u32) -> Option<String> {
-        line_snippet(self.src, line)
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.src.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get((line as usize).checked_sub(1)?)?;
+        // From its start, the line is the first line of the rest.
+        line_snippet(self.src.get(start..)?, 1)
     }
 
     /// What the user wrote for a scalar, for messages (shortened).
