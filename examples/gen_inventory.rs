@@ -3,6 +3,8 @@
 //! section a force fills in: people with personal profiles, access history, recovery records,
 //! control planes (one per 500 accounts), mailboxes and house rules.
 
+use palisade::model::platforms::Catalogue;
+use palisade::model::Platform;
 use std::fmt::Write;
 
 /// An inventory of `accounts` accounts and `people` people with a realistic mix of findings.
@@ -43,13 +45,14 @@ pub fn inventory(accounts: usize, people: usize) -> String {
             "facebook" => format!("westmere.{i}"),
             _ => format!("Wm{i:03}"),
         };
-        let tf = [
-            "security_key",
-            "authenticator_app",
-            "sms",
-            "none",
-            "unknown",
-        ][i % 5];
+        // Only methods the platform offers (as a real inventory records them), then none and
+        // unknown: a setting the platform cannot have is a warning per account.
+        let offered: Vec<&str> = Platform::parse(p)
+            .and_then(|p| Catalogue::builtin().get(p))
+            .map(|f| f.two_factor.methods.iter().map(|m| m.as_str()).collect())
+            .unwrap_or_default();
+        let choices: Vec<&str> = offered.into_iter().chain(["none", "unknown"]).collect();
+        let tf = choices[(i / platforms.len()) % choices.len()];
         let (a, b, c) = (i % people, (i * 7 + 3) % people, (i * 13 + 5) % people);
         let via_role = if p == "facebook" || p == "youtube" {
             "platform_role"
