@@ -13,7 +13,19 @@ use palisade::Error;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in `mimalloc.h` (the same place in the enum of v2 and v3).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed memory goes back to the system after this many milliseconds. mimalloc v3 waits a
+/// second; phases of an audit (parsing, the checks, the outputs) run on different threads and
+/// free what the next one cannot reuse, so the 10,000-account audit peaked at 225 MB instead of
+/// about 190 MB, at no measurable cost in time (v2's default is also 10).
+const PURGE_DELAY_MS: std::ffi::c_long = 10;
+
 fn main() -> ExitCode {
+    // SAFETY: sets a plain integer option; mimalloc reads options at each purge, and an option
+    // mimalloc does not know is ignored with a warning, never undefined behaviour.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     // A panic is a bug, but it still ends in exit 3 with a message, and never prints its payload
     // (which could hold input-derived data).
     std::panic::set_hook(Box::new(|info| {

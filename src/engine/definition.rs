@@ -61,7 +61,7 @@ impl Scope {
 
 /// Which steps of the platform catalogue fix a finding of this control on the account's
 /// platform (`platform_steps:` in a definition).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlatformSteps {
     TwoFactor,
     LoginAlerts,
