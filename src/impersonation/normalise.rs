@@ -170,33 +170,36 @@ pub fn strip_platform_suffix(handle: &str, platform: Platform) -> (&str, Option<
     }
 }
 
-/// Affixes as they appear in one kind of form, with the bytes they start and end with (all
-/// ASCII), which turn away nearly every name before any comparison.
+/// Affixes as they appear in one kind of form, with, for each byte, which of them start or end
+/// with it (all are ASCII): a name is compared only with the affixes its ends allow, and nearly
+/// every name with none.
 struct Affixes {
     list: Vec<(String, &'static str)>,
-    first: u128,
-    last: u128,
+    /// Bit `i`: affix `i` of `list` starts (ends) with this byte.
+    starts: [u32; 256],
+    ends: [u32; 256],
 }
+
+// One bit per affix in `Affixes::starts` and `Affixes::ends`.
+const _: () = assert!(AFFIXES.len() <= 32);
 
 impl Affixes {
     fn new(form: impl Fn(&str) -> String) -> Affixes {
         let list: Vec<(String, &'static str)> = AFFIXES.iter().map(|a| (form(a), *a)).collect();
-        let bit = |b: Option<&u8>| b.filter(|b| b.is_ascii()).map_or(0, |b| 1u128 << b);
-        Affixes {
-            first: list
-                .iter()
-                .fold(0, |m, (a, _)| m | bit(a.as_bytes().first())),
-            last: list
-                .iter()
-                .fold(0, |m, (a, _)| m | bit(a.as_bytes().last())),
-            list,
+        let (mut starts, mut ends) = ([0u32; 256], [0u32; 256]);
+        for (i, (a, _)) in list.iter().enumerate() {
+            if let (Some(f), Some(l)) = (a.as_bytes().first(), a.as_bytes().last()) {
+                starts[usize::from(*f)] |= 1 << i;
+                ends[usize::from(*l)] |= 1 << i;
+            }
         }
+        Affixes { list, starts, ends }
     }
 
-    /// Whether some affix could start or end `s`.
-    fn may_strip(&self, s: &[u8]) -> bool {
-        let has = |set: u128, b: Option<&u8>| b.is_some_and(|b| *b < 128 && set & (1 << b) != 0);
-        has(self.first, s.first()) || has(self.last, s.last())
+    /// The affixes that could start or end `s`, as bits.
+    fn may_strip(&self, s: &[u8]) -> u32 {
+        let at = |set: &[u32; 256], b: Option<&u8>| b.map_or(0, |b| set[usize::from(*b)]);
+        at(&self.starts, s.first()) | at(&self.ends, s.last())
     }
 }
 
@@ -298,19 +301,32 @@ fn strip_affixes_each(
     mut found: impl FnMut(&'static str),
 ) -> std::ops::Range<usize> {
     let (mut start, mut end) = (0, bare.len());
-    while table.may_strip(&bare[start..end]) {
+    // Passes over the affixes in list order until one strips nothing. Within a pass only the
+    // affixes the current ends allow are tried, still in list order and each against the name
+    // as the earlier ones left it: the same steps as trying every affix, minus the ones that
+    // cannot match.
+    loop {
         let before = end - start;
-        for (affix, name) in &table.list {
+        let mut next = 0;
+        loop {
             let c = &bare[start..end];
+            let left = table.may_strip(c) & u32::MAX.checked_shl(next).unwrap_or(0);
+            if left == 0 {
+                break;
+            }
+            let i = left.trailing_zeros();
+            next = i + 1;
+            let Some((affix, name)) = table.list.get(i as usize) else {
+                break;
+            };
             if c.len().saturating_sub(affix.len()) < MIN_CORE_LEN {
                 continue;
             }
-            // The first or last byte first: a call to memcmp costs more than most names.
             let a = affix.as_bytes();
-            if a.first() == c.first() && c.starts_with(a) {
+            if c.starts_with(a) {
                 start += affix.len();
                 found(name);
-            } else if a.last() == c.last() && c.ends_with(a) {
+            } else if c.ends_with(a) {
                 end -= affix.len();
                 found(name);
             }
@@ -491,6 +507,56 @@ pub fn foreign_lookalikes(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Affix stripping as first written: every affix tried in every pass.
+    fn strip_every_affix(
+        bare: &[u8],
+        table: &Affixes,
+    ) -> (std::ops::Range<usize>, Vec<&'static str>) {
+        let mut names = Vec::new();
+        let (mut start, mut end) = (0, bare.len());
+        while table.may_strip(&bare[start..end]) != 0 {
+            let before = end - start;
+            for (affix, name) in &table.list {
+                let c = &bare[start..end];
+                if c.len().saturating_sub(affix.len()) < MIN_CORE_LEN {
+                    continue;
+                }
+                if c.starts_with(affix.as_bytes()) {
+                    start += affix.len();
+                    names.push(*name);
+                } else if c.ends_with(affix.as_bytes()) {
+                    end -= affix.len();
+                    names.push(*name);
+                }
+            }
+            if end - start == before {
+                break;
+            }
+        }
+        (start..end, names)
+    }
+
+    proptest! {
+        /// Trying only the affixes a name's ends allow strips exactly what trying all of them does.
+        #[test]
+        fn affix_shortcut_strips_the_same(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("offlclal".to_string()), Just("official".to_string()), Just("real".to_string()),
+                Just("the".to_string()), Just("uk".to_string()), Just("hq".to_string()),
+                Just("nevvs".to_string()), Just("news".to_string()), Just("tearn".to_string()),
+                Just("team".to_string()), Just("2at".to_string()), "[a-z247]{0,6}",
+            ], 0..7),
+        ) {
+            let name = parts.concat();
+            for table in [affix_skeletons(), affix_plains()] {
+                let mut names = Vec::new();
+                let range = strip_affixes_each(name.as_bytes(), table, |n| names.push(n));
+                prop_assert_eq!((range, names), strip_every_affix(name.as_bytes(), table), "{}", name);
+            }
+        }
+    }
 
     fn bare(s: &str) -> String {
         handle_forms(s, Platform::X).bare
