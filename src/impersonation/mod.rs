@@ -29,6 +29,7 @@
 
 pub mod candidates;
 pub mod defensive;
+pub mod distance;
 pub mod index;
 pub mod lookalikes;
 pub mod normalise;
@@ -281,12 +282,12 @@ impl Search {
             let Some(o) = self.officials.get(id as usize) else {
                 continue;
             };
-            let (s, rel) = score::score(&o.side, &side, &extras);
+            let (s, rel, relation) = score::score_relation(&o.side, &side, &extras);
             if s < self.threshold {
                 continue;
             }
             let s = (s * 1000.0).round() / 1000.0;
-            let reasons = score::explain(&o.side, &side, &extras);
+            let reasons = score::explain_relation(&o.side, &side, &extras, relation);
             let suspect = self.suspect(o, &side, reasons, c, &key, s);
             hits.push(((id, key.0, key.1.clone()), suspect));
             related.push(rel);
