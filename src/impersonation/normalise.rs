@@ -282,9 +282,17 @@ pub fn plain_lead_range(plain: &[u8]) -> std::ops::Range<usize> {
 /// How many characters of a handle the platform's length limit counts: the user part on
 /// Mastodon (what `name` is there), the whole domain on Bluesky, the handle elsewhere.
 pub fn limited_len(raw: &str, name: &str, platform: Platform) -> usize {
+    // Asked of every row at the quick test: a word-at-a-time ASCII check beats counting.
+    let chars = |s: &str| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    };
     match platform {
-        Platform::Bluesky => raw.chars().count(),
-        _ => name.chars().count(),
+        Platform::Bluesky => chars(raw),
+        _ => chars(name),
     }
 }
 
