@@ -194,7 +194,7 @@ fn field<'r>(
             .get(range)
             .and_then(|b| std::str::from_utf8(b).ok()),
     };
-    let Some(s) = text.map(str::trim) else {
+    let Some(s) = text.map(super::normalise::trim) else {
         return Err("not valid UTF-8".to_string());
     };
     Ok((!s.is_empty()).then_some(s))
@@ -617,7 +617,12 @@ fn row<'r>(
     if bare.is_empty() {
         return Err("`handle` is empty".to_string());
     }
-    if bare.chars().any(char::is_whitespace) {
+    let spaced = if bare.is_ascii() {
+        bare.bytes().any(|b| char::from(b).is_whitespace())
+    } else {
+        bare.chars().any(char::is_whitespace)
+    };
+    if spaced {
         return Err(format!(
             "`handle`: {handle:?} contains a space, which no platform allows"
         ));

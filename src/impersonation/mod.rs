@@ -242,7 +242,7 @@ impl Search {
 
     /// Score one candidate without touching the search's state: the suspects it gives.
     fn evaluate(&self, c: CandidateRef<'_>, scratch: &mut Scratch) -> Vec<(Slot, Suspect)> {
-        let trimmed = c.handle.trim().trim_start_matches('@');
+        let trimmed = normalise::trim_handle(c.handle);
         if trimmed.is_empty() {
             return Vec::new();
         }

@@ -279,6 +279,24 @@ pub fn plain_lead_range(plain: &[u8]) -> std::ops::Range<usize> {
     start..plain.len()
 }
 
+/// `s.trim()`, without looking at characters when the ends are plainly not white space: called
+/// on several fields of every candidate row, where a general trim decodes characters.
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        // An ASCII byte is a whole character; a graphic one is not white space.
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// A handle as every relation takes it: trimmed, without its `@`.
+pub fn trim_handle(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(f), Some(l)) if f.is_ascii_alphanumeric() && l.is_ascii_graphic() => s,
+        _ => s.trim().trim_start_matches('@'),
+    }
+}
+
 /// How many characters of a handle the platform's length limit counts: the user part on
 /// Mastodon (what `name` is there), the whole domain on Bluesky, the handle elsewhere.
 pub fn limited_len(raw: &str, name: &str, platform: Platform) -> usize {
@@ -379,7 +397,7 @@ fn words(s: &str) -> Vec<String> {
 
 /// Compute every form of one handle on one platform.
 pub fn handle_forms(handle: &str, platform: Platform) -> Forms {
-    let raw = handle.trim().trim_start_matches('@');
+    let raw = trim_handle(handle);
     let (name, suffix) = strip_platform_suffix(raw, platform);
     let (visible, invisibles) = remove_invisibles(name);
     let nfkc: String = if visible.is_ascii() {
@@ -544,6 +562,15 @@ mod tests {
             }
         }
         (start..end, names)
+    }
+
+    proptest! {
+        /// The quick trims are the general ones.
+        #[test]
+        fn quick_trims_are_trims(s in "[ @\t\u{b}\u{a0}\u{3000}a-c.é]{0,6}") {
+            prop_assert_eq!(trim(&s), s.trim());
+            prop_assert_eq!(trim_handle(&s), s.trim().trim_start_matches('@'));
+        }
     }
 
     proptest! {

@@ -40,7 +40,7 @@ use super::distance;
 use super::index::{char_mask, mix, PassThrough};
 use super::normalise::{
     core_range, limited_len, plain, plain_core_range, plain_lead_range, skeleton,
-    strip_platform_suffix,
+    strip_platform_suffix, trim_handle,
 };
 use super::score::{min_kept, Side, MAX_CUT_EDITS, MAX_EDITS, MIN_CONTAINED};
 use super::shape;
@@ -564,7 +564,7 @@ impl Prefilter {
         buf: &mut Buffers,
     ) -> bool {
         // As `handle_forms` takes it (which trims again: "@\t0" is "0" there).
-        let raw = handle.trim().trim_start_matches('@');
+        let raw = trim_handle(handle);
         let (name, _) = strip_platform_suffix(raw, platform);
         let p = self.platforms.iter().find(|(q, _)| *q == platform);
         // The folded name is the ASCII name in lower case.
