@@ -170,14 +170,15 @@ pub fn strip_platform_suffix(handle: &str, platform: Platform) -> (&str, Option<
     }
 }
 
-/// Affixes as they appear in one kind of form, with, for each byte, which of them start or end
-/// with it (all are ASCII): a name is compared only with the affixes its ends allow, and nearly
-/// every name with none.
+/// Affixes as they appear in one kind of form, with, for each byte, which of them have it as
+/// their first or second byte, or last or last but one (all are ASCII): a name is compared only
+/// with the affixes both of its first two or last two bytes allow, and nearly every name with none.
 struct Affixes {
     list: Vec<(String, &'static str)>,
-    /// Bit `i`: affix `i` of `list` starts (ends) with this byte.
-    starts: [u32; 256],
-    ends: [u32; 256],
+    /// Bit `i`: affix `i` of `list` has this byte first (second, last, last but one); an affix
+    /// of one byte has every byte second and last but one.
+    starts: [[u32; 256]; 2],
+    ends: [[u32; 256]; 2],
 }
 
 // One bit per affix in `Affixes::starts` and `Affixes::ends`.
@@ -186,20 +187,51 @@ const _: () = assert!(AFFIXES.len() <= 32);
 impl Affixes {
     fn new(form: impl Fn(&str) -> String) -> Affixes {
         let list: Vec<(String, &'static str)> = AFFIXES.iter().map(|a| (form(a), *a)).collect();
-        let (mut starts, mut ends) = ([0u32; 256], [0u32; 256]);
+        let (mut starts, mut ends) = ([[0u32; 256]; 2], [[0u32; 256]; 2]);
         for (i, (a, _)) in list.iter().enumerate() {
-            if let (Some(f), Some(l)) = (a.as_bytes().first(), a.as_bytes().last()) {
-                starts[usize::from(*f)] |= 1 << i;
-                ends[usize::from(*l)] |= 1 << i;
+            let a = a.as_bytes();
+            let bit = 1u32 << i;
+            for (k, table) in starts.iter_mut().enumerate() {
+                match a.get(k) {
+                    Some(b) => table[usize::from(*b)] |= bit,
+                    None => table.iter_mut().for_each(|t| *t |= bit),
+                }
+            }
+            for (k, table) in ends.iter_mut().enumerate() {
+                match a.len().checked_sub(k + 1).and_then(|j| a.get(j)) {
+                    Some(b) => table[usize::from(*b)] |= bit,
+                    None => table.iter_mut().for_each(|t| *t |= bit),
+                }
             }
         }
         Affixes { list, starts, ends }
     }
 
-    /// The affixes that could start or end `s`, as bits.
+    /// The affixes that could start or end `s`, as bits: a name starts with an affix only if
+    /// its first two bytes are the affix's (its only byte, for an affix of one), and so on.
     fn may_strip(&self, s: &[u8]) -> u32 {
-        let at = |set: &[u32; 256], b: Option<&u8>| b.map_or(0, |b| set[usize::from(*b)]);
-        at(&self.starts, s.first()) | at(&self.ends, s.last())
+        let bits = |tables: &[[u32; 256]; 2], a: Option<&u8>, b: Option<&u8>| match (a, b) {
+            (Some(a), Some(b)) => tables[0][usize::from(*a)] & tables[1][usize::from(*b)],
+            // One byte: only an affix of one byte could be all of it.
+            (Some(a), None) => tables[0][usize::from(*a)],
+            _ => 0,
+        };
+        let n = s.len();
+        self.may_start(s)
+            | bits(
+                &self.ends,
+                s.last(),
+                n.checked_sub(2).and_then(|i| s.get(i)),
+            )
+    }
+
+    /// The affixes that could start `s`, as bits.
+    fn may_start(&self, s: &[u8]) -> u32 {
+        match (s.first(), s.get(1)) {
+            (Some(a), Some(b)) => self.starts[0][usize::from(*a)] & self.starts[1][usize::from(*b)],
+            (Some(a), None) => self.starts[0][usize::from(*a)],
+            _ => 0,
+        }
     }
 }
 
@@ -264,9 +296,17 @@ pub fn plain_core_range(plain: &[u8]) -> std::ops::Range<usize> {
 pub fn plain_lead_range(plain: &[u8]) -> std::ops::Range<usize> {
     let table = affix_plains();
     let mut start = 0;
+    // The affixes in list order, as every one were tried: those that cannot start the rest
+    // would not strip it.
     'strip: loop {
-        for (affix, _) in &table.list {
-            let rest = &plain[start..];
+        let rest = &plain[start..];
+        let mut allowed = table.may_start(rest);
+        while allowed != 0 {
+            let i = allowed.trailing_zeros() as usize;
+            allowed &= allowed - 1;
+            let Some((affix, _)) = table.list.get(i) else {
+                break;
+            };
             if rest.len().saturating_sub(affix.len()) >= MIN_CORE_LEN
                 && rest.starts_with(affix.as_bytes())
             {
@@ -542,7 +582,7 @@ mod tests {
     ) -> (std::ops::Range<usize>, Vec<&'static str>) {
         let mut names = Vec::new();
         let (mut start, mut end) = (0, bare.len());
-        while table.may_strip(&bare[start..end]) != 0 {
+        loop {
             let before = end - start;
             for (affix, name) in &table.list {
                 let c = &bare[start..end];
@@ -573,6 +613,25 @@ mod tests {
         }
     }
 
+    /// Leading affixes stripped as first written: every affix tried in list order.
+    fn lead_every_affix(plain: &[u8]) -> std::ops::Range<usize> {
+        let table = affix_plains();
+        let mut start = 0;
+        'strip: loop {
+            for (affix, _) in &table.list {
+                let rest = &plain[start..];
+                if rest.len().saturating_sub(affix.len()) >= MIN_CORE_LEN
+                    && rest.starts_with(affix.as_bytes())
+                {
+                    start += affix.len();
+                    continue 'strip;
+                }
+            }
+            break;
+        }
+        start..plain.len()
+    }
+
     proptest! {
         /// Trying only the affixes a name's ends allow strips exactly what trying all of them does.
         #[test]
@@ -590,6 +649,7 @@ mod tests {
                 let range = strip_affixes_each(name.as_bytes(), table, |n| names.push(n));
                 prop_assert_eq!((range, names), strip_every_affix(name.as_bytes(), table), "{}", name);
             }
+            prop_assert_eq!(plain_lead_range(name.as_bytes()), lead_every_affix(name.as_bytes()), "{}", name);
         }
     }
 
