@@ -169,9 +169,19 @@ impl Search {
                 .or_default()
                 .push(i as u32);
         }
+        // Independent, and together most of the set-up: on two cores, side by side.
+        let (index, prefilter) = std::thread::scope(|scope| {
+            let prefilter = scope.spawn(|| prefilter::Prefilter::new(&sides));
+            let index = index::Index::new(&sides);
+            // A panic there is a bug, as it was on this thread.
+            let prefilter = prefilter
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (index, prefilter)
+        });
         Search {
-            index: index::Index::new(&sides),
-            prefilter: prefilter::Prefilter::new(&sides),
+            index,
+            prefilter,
             officials,
             threshold,
             brute_force: threshold < INDEX_FLOOR,
