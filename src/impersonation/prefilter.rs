@@ -294,6 +294,9 @@ struct EditFilter {
     classes: usize,
     /// `near[(place * classes + class) * words ..][..words]`.
     near: Vec<u64>,
+    /// As `near`, within [`MAX_CUT_EDITS`] places rather than [`MAX_EDITS`]: the cut relation
+    /// allows fewer edits, so its count can turn forms away sooner.
+    near_cut: Vec<u64>,
     /// `by_len[len * words ..][..words]`: forms whose length is within `MAX_EDITS` of `len`.
     by_len: Vec<u64>,
     /// As `spans` and `by_len`, for cut names: forms long enough to keep `len - MAX_EDITS`
@@ -322,6 +325,7 @@ impl EditFilter {
             }
         }
         let mut near = vec![0u64; places * classes * words];
+        let mut near_cut = vec![0u64; places * classes * words];
         let mut by_len = vec![0u64; (places + 1) * words];
         let mut longer = vec![0u64; (places + 1) * words];
         for (f, cs) in chars.iter().enumerate() {
@@ -332,6 +336,9 @@ impl EditFilter {
                 };
                 for place in j.saturating_sub(MAX_EDITS)..(j + MAX_EDITS + 1).min(places) {
                     near[(place * classes + k) * words + w] |= bit;
+                }
+                for place in j.saturating_sub(MAX_CUT_EDITS)..(j + MAX_CUT_EDITS + 1).min(places) {
+                    near_cut[(place * classes + k) * words + w] |= bit;
                 }
             }
             for len in
@@ -365,6 +372,7 @@ impl EditFilter {
             class,
             classes,
             near,
+            near_cut,
             by_len,
             longer_spans,
             longer,
@@ -380,6 +388,7 @@ impl EditFilter {
         };
         let in_reach = &self.longer[n * self.words..][span.clone()];
         self.count(
+            &self.near_cut,
             name,
             span,
             in_reach,
@@ -417,14 +426,20 @@ impl EditFilter {
             return false;
         };
         let in_reach = &self.by_len[n * self.words..][span.clone()];
-        self.count(name, span, in_reach, MAX_EDITS, buf, |form, name, table| {
-            within_edits(form.as_bytes(), name, MAX_EDITS, table)
-        })
+        self.count(
+            &self.near,
+            name,
+            span,
+            in_reach,
+            MAX_EDITS,
+            buf,
+            |form, name, table| within_edits(form.as_bytes(), name, MAX_EDITS, table),
+        )
     }
 
-    /// The bit-parallel count over the forms `in_reach` (words `span`) of the places that miss,
-    /// keeping forms with at most `misses` (1 or 2), then `confirm` on each form left, until
-    /// one holds.
+    /// The bit-parallel count over the forms `in_reach` (words `span`) of the places that miss
+    /// in `near` (`near` or `near_cut`), keeping forms with at most `misses` (1 or 2), then
+    /// `confirm` on each form left, until one holds.
     ///
     /// One word of forms at a time, all of the name's places against it, its three bit planes
     /// in registers: a word is left as soon as every form in it has missed too often, which
@@ -432,6 +447,7 @@ impl EditFilter {
     /// the last form of all has.
     fn count(
         &self,
+        near: &[u64],
         name: &[u8],
         span: std::ops::Range<usize>,
         in_reach: &[u64],
@@ -449,9 +465,9 @@ impl EditFilter {
         for (k, &reach) in in_reach.iter().enumerate() {
             let w = span.start + k;
             let left = if misses < 2 {
-                survivors::<1>(&self.near, rows, w, reach)
+                survivors::<1>(near, rows, w, reach)
             } else {
-                survivors::<2>(&self.near, rows, w, reach)
+                survivors::<2>(near, rows, w, reach)
             };
             let mut left = left;
             while left != 0 {
@@ -780,6 +796,25 @@ mod tests {
             for name in &names {
                 let expected = forms.iter().any(|f| damerau_levenshtein(f, name) <= MAX_EDITS);
                 prop_assert_eq!(filter.near(name.as_bytes(), &mut buf), expected, "{}", name);
+            }
+        }
+
+        /// The cut test answers exactly "some form has a prefix of [`min_kept`] to all but one
+        /// of its characters within [`MAX_CUT_EDITS`] edits of the name".
+        #[test]
+        fn near_prefix_agrees_with_strsim(
+            forms in proptest::collection::vec("[abcd]{0,14}", 1..150),
+            names in proptest::collection::vec("[abcde]{0,15}", 1..20),
+        ) {
+            let filter = EditFilter::new(forms.iter().map(|f| f.as_str().into()).collect());
+            let mut buf = EditBuffers::default();
+            for name in &names {
+                let expected = forms.iter().any(|f| {
+                    (min_kept(f.len())..f.len()).any(|kept| {
+                        damerau_levenshtein(&f[..kept], name) <= MAX_CUT_EDITS
+                    })
+                });
+                prop_assert_eq!(filter.near_prefix(name.as_bytes(), &mut buf), expected, "{}", name);
             }
         }
 
