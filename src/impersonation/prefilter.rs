@@ -387,36 +387,28 @@ impl EditFilter {
             return false;
         };
         let in_reach = &self.longer[n * self.words..][span.clone()];
-        self.count(
-            &self.near_cut,
-            name,
-            span,
-            in_reach,
-            MAX_CUT_EDITS,
-            buf,
-            |form, name, table| {
-                let chars = form.chars().count();
-                let lo = min_kept(chars).max(n.saturating_sub(MAX_CUT_EDITS));
-                let hi = chars.saturating_sub(1).min(n + MAX_CUT_EDITS);
-                if lo > hi {
-                    return false;
-                }
-                let longest = form.as_bytes().get(..hi).unwrap_or_default();
-                if form.is_ascii() && distance::fits(longest, name) {
-                    // One table gives the distance of every prefix: its rows.
-                    let mut near = false;
-                    distance::rows(longest, name, MAX_CUT_EDITS, table, |kept, d| {
-                        near = kept >= lo && d <= MAX_CUT_EDITS;
-                        !near
-                    });
-                    return near;
-                }
-                (lo..=hi).any(|kept| {
-                    let end = form.char_indices().nth(kept).map_or(form.len(), |(i, _)| i);
-                    within_edits(&form.as_bytes()[..end], name, MAX_CUT_EDITS, table)
-                })
-            },
-        )
+        self.count(true, name, span, in_reach, buf, |form, name, table| {
+            let chars = form.chars().count();
+            let lo = min_kept(chars).max(n.saturating_sub(MAX_CUT_EDITS));
+            let hi = chars.saturating_sub(1).min(n + MAX_CUT_EDITS);
+            if lo > hi {
+                return false;
+            }
+            let longest = form.as_bytes().get(..hi).unwrap_or_default();
+            if form.is_ascii() && distance::fits(longest, name) {
+                // One table gives the distance of every prefix: its rows.
+                let mut near = false;
+                distance::rows(longest, name, MAX_CUT_EDITS, table, |kept, d| {
+                    near = kept >= lo && d <= MAX_CUT_EDITS;
+                    !near
+                });
+                return near;
+            }
+            (lo..=hi).any(|kept| {
+                let end = form.char_indices().nth(kept).map_or(form.len(), |(i, _)| i);
+                within_edits(&form.as_bytes()[..end], name, MAX_CUT_EDITS, table)
+            })
+        })
     }
 
     /// Whether some form is within [`MAX_EDITS`] edits of the ASCII `name`.
@@ -426,20 +418,14 @@ impl EditFilter {
             return false;
         };
         let in_reach = &self.by_len[n * self.words..][span.clone()];
-        self.count(
-            &self.near,
-            name,
-            span,
-            in_reach,
-            MAX_EDITS,
-            buf,
-            |form, name, table| within_edits(form.as_bytes(), name, MAX_EDITS, table),
-        )
+        self.count(false, name, span, in_reach, buf, |form, name, table| {
+            within_edits(form.as_bytes(), name, MAX_EDITS, table)
+        })
     }
 
-    /// The bit-parallel count over the forms `in_reach` (words `span`) of the places that miss
-    /// in `near` (`near` or `near_cut`), keeping forms with at most `misses` (1 or 2), then
-    /// `confirm` on each form left, until one holds.
+    /// The bit-parallel count over the forms `in_reach` (words `span`) of the places that miss,
+    /// keeping forms with at most [`MAX_EDITS`] misses in `near` (or, for the `cut` relation,
+    /// [`MAX_CUT_EDITS`] in `near_cut`), then `confirm` on each form left, until one holds.
     ///
     /// One word of forms at a time, all of the name's places against it, its three bit planes
     /// in registers: a word is left as soon as every form in it has missed too often, which
@@ -447,14 +433,18 @@ impl EditFilter {
     /// the last form of all has.
     fn count(
         &self,
-        near: &[u64],
+        cut: bool,
         name: &[u8],
         span: std::ops::Range<usize>,
         in_reach: &[u64],
-        misses: usize,
         buf: &mut EditBuffers,
         confirm: impl Fn(&str, &[u8], &mut Vec<u16>) -> bool,
     ) -> bool {
+        let (near, misses) = if cut {
+            (&self.near_cut, MAX_CUT_EDITS)
+        } else {
+            (&self.near, MAX_EDITS)
+        };
         let words = self.words;
         // Where each place's row of bits starts, for the name's character there.
         let rows = &mut buf.rows;
