@@ -16,8 +16,8 @@
 //!
 //! - one shape (multi-letter look-alikes): hashes of the official [`shape::key`]s;
 //! - cut to the platform's limit (only for handles exactly at it): the same bit-parallel count,
-//!   over the forms long enough to have been cut, confirmed by the edit distance to their
-//!   prefixes;
+//!   over the forms long enough to have been cut and with the one-edit window of that relation,
+//!   confirmed by the edit distance to their prefixes (one table gives every prefix's);
 //! - the handle of one of the organisation's accounts on another platform: hashes of the folded
 //!   official names, checked before anything else (the candidate's platform may have no official
 //!   account at all).
