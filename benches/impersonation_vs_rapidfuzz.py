@@ -12,21 +12,22 @@ and counts how many planted look-alikes each finds.
 Usage: python3 benches/impersonation_vs_rapidfuzz.py [--runs 3] [--candidates 1000000]
 (build first: cargo build --release --example impersonation_scan)
 
-MEASURED (2026-11-30, `--runs 3`, seed 7, release build, three series, the shared 2-core
-machine under a load average of 11-20 from other builds, so wall-clock figures are inflated and
+MEASURED (2026-11-30 08:05 UTC, `--runs 3`, seed 7, release build, three series, the shared 2-core
+machine under a load average of 2.4-3.1 from other builds, so wall-clock figures are inflated and
 noisy; 968 planted look-alikes of ten kinds, including "truncated" (a letter doubled or Real,
 The, Official added, then cut to X's 15 characters) and "multi-homoglyph" (two or three
 look-alike letters at once: rn/nn/rr for m, vv, cl, ri, c/e, 1/i/l, 0)):
-  palisade  medians 1.45 s, 0.90 s, 1.51 s   planted found 968/968   candidates reported 1335
-  (found is counted case-insensitively since: the timed series compared exact strings and
-  showed 966, two planted handles having case variants among the generated rows)
-  rapidfuzz medians 6.00 s, 3.60 s, 6.47 s   (cdist alone 5.29 s, 3.26 s, 6.05 s)
+  palisade  medians 0.49 s, 0.42 s, 0.53 s   planted found 968/968   candidates reported 1335
+  rapidfuzz medians 3.13 s, 2.95 s, 3.06 s   (cdist alone 2.89 s, 2.69 s, 2.75 s)
                                              planted found 807/968   candidates reported 8811
-  speed-up 4.1x, 4.0x, 4.3x end to end; 3.6x, 3.6x, 4.0x against cdist alone.
+  speed-up 6.3x, 7.0x, 5.8x end to end; 5.8x, 6.4x, 5.2x against cdist alone.
   RapidFuzz misses 83 of 95 truncated and 63 of 78 multi-homoglyph look-alikes; palisade
   misses none. The 10x target of issue 13 is NOT met.
-  History: 5.3-6.5x on 2026-11-23 (quieter machine, before the cut, one-shape and
-  cross-platform relations); 2.0x before the prefilter.
+  Instructions (callgrind, first 100,000 rows, `palisade impersonation`, set-up subtracted):
+  5,811 a row before 2026-11-30's prefilter and reader work, 3,925 after.
+  History: 4.0-4.3x earlier on 2026-11-30 (load average 11-20, before that work); 5.3-6.5x on
+  2026-11-23 (quieter machine, before the cut, one-shape and cross-platform relations); 2.0x
+  before the prefilter.
 """
 import argparse, csv, json, os, random, shutil, statistics, subprocess, sys, tempfile, time
 

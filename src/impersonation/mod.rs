@@ -29,6 +29,7 @@
 
 pub mod candidates;
 pub mod defensive;
+pub mod distance;
 pub mod index;
 pub mod lookalikes;
 pub mod normalise;
@@ -168,9 +169,19 @@ impl Search {
                 .or_default()
                 .push(i as u32);
         }
+        // Independent, and together most of the set-up: on two cores, side by side.
+        let (index, prefilter) = std::thread::scope(|scope| {
+            let prefilter = scope.spawn(|| prefilter::Prefilter::new(&sides));
+            let index = index::Index::new(&sides);
+            // A panic there is a bug, as it was on this thread.
+            let prefilter = prefilter
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (index, prefilter)
+        });
         Search {
-            index: index::Index::new(&sides),
-            prefilter: prefilter::Prefilter::new(&sides),
+            index,
+            prefilter,
             officials,
             threshold,
             brute_force: threshold < INDEX_FLOOR,
@@ -241,7 +252,7 @@ impl Search {
 
     /// Score one candidate without touching the search's state: the suspects it gives.
     fn evaluate(&self, c: CandidateRef<'_>, scratch: &mut Scratch) -> Vec<(Slot, Suspect)> {
-        let trimmed = c.handle.trim().trim_start_matches('@');
+        let trimmed = normalise::trim_handle(c.handle);
         if trimmed.is_empty() {
             return Vec::new();
         }
@@ -281,12 +292,12 @@ impl Search {
             let Some(o) = self.officials.get(id as usize) else {
                 continue;
             };
-            let (s, rel) = score::score(&o.side, &side, &extras);
+            let (s, rel, relation) = score::score_relation(&o.side, &side, &extras);
             if s < self.threshold {
                 continue;
             }
             let s = (s * 1000.0).round() / 1000.0;
-            let reasons = score::explain(&o.side, &side, &extras);
+            let reasons = score::explain_relation(&o.side, &side, &extras, relation);
             let suspect = self.suspect(o, &side, reasons, c, &key, s);
             hits.push(((id, key.0, key.1.clone()), suspect));
             related.push(rel);

@@ -170,33 +170,68 @@ pub fn strip_platform_suffix(handle: &str, platform: Platform) -> (&str, Option<
     }
 }
 
-/// Affixes as they appear in one kind of form, with the bytes they start and end with (all
-/// ASCII), which turn away nearly every name before any comparison.
+/// Affixes as they appear in one kind of form, with, for each byte, which of them have it as
+/// their first or second byte, or last or last but one (all are ASCII): a name is compared only
+/// with the affixes both of its first two or last two bytes allow, and nearly every name with none.
 struct Affixes {
     list: Vec<(String, &'static str)>,
-    first: u128,
-    last: u128,
+    /// Bit `i`: affix `i` of `list` has this byte first (second, last, last but one); an affix
+    /// of one byte has every byte second and last but one.
+    starts: [[u32; 256]; 2],
+    ends: [[u32; 256]; 2],
 }
+
+// One bit per affix in `Affixes::starts` and `Affixes::ends`.
+const _: () = assert!(AFFIXES.len() <= 32);
 
 impl Affixes {
     fn new(form: impl Fn(&str) -> String) -> Affixes {
         let list: Vec<(String, &'static str)> = AFFIXES.iter().map(|a| (form(a), *a)).collect();
-        let bit = |b: Option<&u8>| b.filter(|b| b.is_ascii()).map_or(0, |b| 1u128 << b);
-        Affixes {
-            first: list
-                .iter()
-                .fold(0, |m, (a, _)| m | bit(a.as_bytes().first())),
-            last: list
-                .iter()
-                .fold(0, |m, (a, _)| m | bit(a.as_bytes().last())),
-            list,
+        let (mut starts, mut ends) = ([[0u32; 256]; 2], [[0u32; 256]; 2]);
+        for (i, (a, _)) in list.iter().enumerate() {
+            let a = a.as_bytes();
+            let bit = 1u32 << i;
+            for (k, table) in starts.iter_mut().enumerate() {
+                match a.get(k) {
+                    Some(b) => table[usize::from(*b)] |= bit,
+                    None => table.iter_mut().for_each(|t| *t |= bit),
+                }
+            }
+            for (k, table) in ends.iter_mut().enumerate() {
+                match a.len().checked_sub(k + 1).and_then(|j| a.get(j)) {
+                    Some(b) => table[usize::from(*b)] |= bit,
+                    None => table.iter_mut().for_each(|t| *t |= bit),
+                }
+            }
         }
+        Affixes { list, starts, ends }
     }
 
-    /// Whether some affix could start or end `s`.
-    fn may_strip(&self, s: &[u8]) -> bool {
-        let has = |set: u128, b: Option<&u8>| b.is_some_and(|b| *b < 128 && set & (1 << b) != 0);
-        has(self.first, s.first()) || has(self.last, s.last())
+    /// The affixes that could start or end `s`, as bits: a name starts with an affix only if
+    /// its first two bytes are the affix's (its only byte, for an affix of one), and so on.
+    fn may_strip(&self, s: &[u8]) -> u32 {
+        let bits = |tables: &[[u32; 256]; 2], a: Option<&u8>, b: Option<&u8>| match (a, b) {
+            (Some(a), Some(b)) => tables[0][usize::from(*a)] & tables[1][usize::from(*b)],
+            // One byte: only an affix of one byte could be all of it.
+            (Some(a), None) => tables[0][usize::from(*a)],
+            _ => 0,
+        };
+        let n = s.len();
+        self.may_start(s)
+            | bits(
+                &self.ends,
+                s.last(),
+                n.checked_sub(2).and_then(|i| s.get(i)),
+            )
+    }
+
+    /// The affixes that could start `s`, as bits.
+    fn may_start(&self, s: &[u8]) -> u32 {
+        match (s.first(), s.get(1)) {
+            (Some(a), Some(b)) => self.starts[0][usize::from(*a)] & self.starts[1][usize::from(*b)],
+            (Some(a), None) => self.starts[0][usize::from(*a)],
+            _ => 0,
+        }
     }
 }
 
@@ -261,9 +296,17 @@ pub fn plain_core_range(plain: &[u8]) -> std::ops::Range<usize> {
 pub fn plain_lead_range(plain: &[u8]) -> std::ops::Range<usize> {
     let table = affix_plains();
     let mut start = 0;
+    // The affixes in list order, as every one were tried: those that cannot start the rest
+    // would not strip it.
     'strip: loop {
-        for (affix, _) in &table.list {
-            let rest = &plain[start..];
+        let rest = &plain[start..];
+        let mut allowed = table.may_start(rest);
+        while allowed != 0 {
+            let i = allowed.trailing_zeros() as usize;
+            allowed &= allowed - 1;
+            let Some((affix, _)) = table.list.get(i) else {
+                break;
+            };
             if rest.len().saturating_sub(affix.len()) >= MIN_CORE_LEN
                 && rest.starts_with(affix.as_bytes())
             {
@@ -276,12 +319,38 @@ pub fn plain_lead_range(plain: &[u8]) -> std::ops::Range<usize> {
     start..plain.len()
 }
 
+/// `s.trim()`, without looking at characters when the ends are plainly not white space: called
+/// on several fields of every candidate row, where a general trim decodes characters.
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        // An ASCII byte is a whole character; a graphic one is not white space.
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// A handle as every relation takes it: trimmed, without its `@`.
+pub fn trim_handle(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(f), Some(l)) if f.is_ascii_alphanumeric() && l.is_ascii_graphic() => s,
+        _ => s.trim().trim_start_matches('@'),
+    }
+}
+
 /// How many characters of a handle the platform's length limit counts: the user part on
 /// Mastodon (what `name` is there), the whole domain on Bluesky, the handle elsewhere.
 pub fn limited_len(raw: &str, name: &str, platform: Platform) -> usize {
+    // Asked of every row at the quick test: a word-at-a-time ASCII check beats counting.
+    let chars = |s: &str| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    };
     match platform {
-        Platform::Bluesky => raw.chars().count(),
-        _ => name.chars().count(),
+        Platform::Bluesky => chars(raw),
+        _ => chars(name),
     }
 }
 
@@ -298,19 +367,32 @@ fn strip_affixes_each(
     mut found: impl FnMut(&'static str),
 ) -> std::ops::Range<usize> {
     let (mut start, mut end) = (0, bare.len());
-    while table.may_strip(&bare[start..end]) {
+    // Passes over the affixes in list order until one strips nothing. Within a pass only the
+    // affixes the current ends allow are tried, still in list order and each against the name
+    // as the earlier ones left it: the same steps as trying every affix, minus the ones that
+    // cannot match.
+    loop {
         let before = end - start;
-        for (affix, name) in &table.list {
+        let mut next = 0;
+        loop {
             let c = &bare[start..end];
+            let left = table.may_strip(c) & u32::MAX.checked_shl(next).unwrap_or(0);
+            if left == 0 {
+                break;
+            }
+            let i = left.trailing_zeros();
+            next = i + 1;
+            let Some((affix, name)) = table.list.get(i as usize) else {
+                break;
+            };
             if c.len().saturating_sub(affix.len()) < MIN_CORE_LEN {
                 continue;
             }
-            // The first or last byte first: a call to memcmp costs more than most names.
             let a = affix.as_bytes();
-            if a.first() == c.first() && c.starts_with(a) {
+            if c.starts_with(a) {
                 start += affix.len();
                 found(name);
-            } else if a.last() == c.last() && c.ends_with(a) {
+            } else if c.ends_with(a) {
                 end -= affix.len();
                 found(name);
             }
@@ -355,7 +437,7 @@ fn words(s: &str) -> Vec<String> {
 
 /// Compute every form of one handle on one platform.
 pub fn handle_forms(handle: &str, platform: Platform) -> Forms {
-    let raw = handle.trim().trim_start_matches('@');
+    let raw = trim_handle(handle);
     let (name, suffix) = strip_platform_suffix(raw, platform);
     let (visible, invisibles) = remove_invisibles(name);
     let nfkc: String = if visible.is_ascii() {
@@ -491,6 +573,85 @@ pub fn foreign_lookalikes(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Affix stripping as first written: every affix tried in every pass.
+    fn strip_every_affix(
+        bare: &[u8],
+        table: &Affixes,
+    ) -> (std::ops::Range<usize>, Vec<&'static str>) {
+        let mut names = Vec::new();
+        let (mut start, mut end) = (0, bare.len());
+        loop {
+            let before = end - start;
+            for (affix, name) in &table.list {
+                let c = &bare[start..end];
+                if c.len().saturating_sub(affix.len()) < MIN_CORE_LEN {
+                    continue;
+                }
+                if c.starts_with(affix.as_bytes()) {
+                    start += affix.len();
+                    names.push(*name);
+                } else if c.ends_with(affix.as_bytes()) {
+                    end -= affix.len();
+                    names.push(*name);
+                }
+            }
+            if end - start == before {
+                break;
+            }
+        }
+        (start..end, names)
+    }
+
+    proptest! {
+        /// The quick trims are the general ones.
+        #[test]
+        fn quick_trims_are_trims(s in "[ @\t\u{b}\u{a0}\u{3000}a-c.é]{0,6}") {
+            prop_assert_eq!(trim(&s), s.trim());
+            prop_assert_eq!(trim_handle(&s), s.trim().trim_start_matches('@'));
+        }
+    }
+
+    /// Leading affixes stripped as first written: every affix tried in list order.
+    fn lead_every_affix(plain: &[u8]) -> std::ops::Range<usize> {
+        let table = affix_plains();
+        let mut start = 0;
+        'strip: loop {
+            for (affix, _) in &table.list {
+                let rest = &plain[start..];
+                if rest.len().saturating_sub(affix.len()) >= MIN_CORE_LEN
+                    && rest.starts_with(affix.as_bytes())
+                {
+                    start += affix.len();
+                    continue 'strip;
+                }
+            }
+            break;
+        }
+        start..plain.len()
+    }
+
+    proptest! {
+        /// Trying only the affixes a name's ends allow strips exactly what trying all of them does.
+        #[test]
+        fn affix_shortcut_strips_the_same(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("offlclal".to_string()), Just("official".to_string()), Just("real".to_string()),
+                Just("the".to_string()), Just("uk".to_string()), Just("hq".to_string()),
+                Just("nevvs".to_string()), Just("news".to_string()), Just("tearn".to_string()),
+                Just("team".to_string()), Just("2at".to_string()), "[a-z247]{0,6}",
+            ], 0..7),
+        ) {
+            let name = parts.concat();
+            for table in [affix_skeletons(), affix_plains()] {
+                let mut names = Vec::new();
+                let range = strip_affixes_each(name.as_bytes(), table, |n| names.push(n));
+                prop_assert_eq!((range, names), strip_every_affix(name.as_bytes(), table), "{}", name);
+            }
+            prop_assert_eq!(plain_lead_range(name.as_bytes()), lead_every_affix(name.as_bytes()), "{}", name);
+        }
+    }
 
     fn bare(s: &str) -> String {
         handle_forms(s, Platform::X).bare

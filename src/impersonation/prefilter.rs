@@ -16,8 +16,8 @@
 //!
 //! - one shape (multi-letter look-alikes): hashes of the official [`shape::key`]s;
 //! - cut to the platform's limit (only for handles exactly at it): the same bit-parallel count,
-//!   over the forms long enough to have been cut, confirmed by the edit distance to their
-//!   prefixes;
+//!   over the forms long enough to have been cut and with the one-edit window of that relation,
+//!   confirmed by the edit distance to their prefixes (one table gives every prefix's);
 //! - the handle of one of the organisation's accounts on another platform: hashes of the folded
 //!   official names, checked before anything else (the candidate's platform may have no official
 //!   account at all).
@@ -35,12 +35,12 @@ use std::sync::OnceLock;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::Anchored;
-use strsim::damerau_levenshtein;
 
+use super::distance;
 use super::index::{char_mask, mix, PassThrough};
 use super::normalise::{
-    core_range, is_at_limit, plain, plain_core_range, plain_lead_range, skeleton,
-    strip_platform_suffix,
+    core_range, limited_len, plain, plain_core_range, plain_lead_range, skeleton,
+    strip_platform_suffix, trim_handle,
 };
 use super::score::{min_kept, Side, MAX_CUT_EDITS, MAX_EDITS, MIN_CONTAINED};
 use super::shape;
@@ -74,42 +74,128 @@ impl HashKeys {
     }
 }
 
-/// [`char_mask`] of an ASCII name given as bytes.
-fn ascii_mask(s: &[u8]) -> u64 {
-    let bits = &maps().mask;
-    s.iter().fold(0, |m, b| m | bits[usize::from(*b & 0x7f)])
-}
-
 /// What each ASCII byte becomes in the skeleton and plain forms, read off
 /// [`skeleton`] and [`plain`] themselves so that the quick path cannot drift from them.
 struct AsciiMaps {
     /// Skeleton bytes (m→rn, w→vv, d→cl: at most two); `None` where the skeleton is not ASCII
     /// (`%` → `°/₀`), which sends the row to the full path.
     bare: [Option<([u8; 2], u8)>; 128],
-    /// Plain byte, or `None` for a separator, which is dropped.
-    plain: [Option<u8>; 128],
-    /// [`char_mask`] bit of each byte.
-    mask: [u64; 128],
+    /// All of a byte's forms at once, for the single pass of [`ascii_forms`].
+    forms: [ByteForms; 128],
+}
+
+/// One ASCII byte's part of each form of a name.
+#[derive(Clone, Copy, Default)]
+struct ByteForms {
+    /// Skeleton bytes, and how many (more than two: the skeleton is not ASCII).
+    bare: [u8; 2],
+    bare_len: u8,
+    /// [`shape::key`] bytes of those skeleton bytes, and how many.
+    key: [u8; 2],
+    key_len: u8,
+    /// Plain byte, and whether there is one (none for a separator).
+    plain: u8,
+    plain_len: u8,
+    /// [`char_mask`] bits of the skeleton bytes.
+    mask: u64,
 }
 
 fn maps() -> &'static AsciiMaps {
     static MAPS: OnceLock<AsciiMaps> = OnceLock::new();
     MAPS.get_or_init(|| {
         let text = |b: usize| char::from(b as u8).to_string();
-        AsciiMaps {
-            bare: std::array::from_fn(|b| {
-                let sk = skeleton(&text(b));
-                match sk.as_bytes() {
-                    [] => Some(([0, 0], 0)),
-                    [x] => Some(([*x, 0], 1)),
-                    [x, y] if sk.is_ascii() => Some(([*x, *y], 2)),
-                    _ => None,
-                }
-            }),
-            plain: std::array::from_fn(|b| plain(&text(b)).bytes().next()),
-            mask: std::array::from_fn(|b| char_mask(&text(b))),
-        }
+        let bare: [Option<([u8; 2], u8)>; 128] = std::array::from_fn(|b| {
+            let sk = skeleton(&text(b));
+            match sk.as_bytes() {
+                [] => Some(([0, 0], 0)),
+                [x] => Some(([*x, 0], 1)),
+                [x, y] if sk.is_ascii() => Some(([*x, *y], 2)),
+                _ => None,
+            }
+        });
+        let plain: [Option<u8>; 128] = std::array::from_fn(|b| plain(&text(b)).bytes().next());
+        let forms = std::array::from_fn(|b| {
+            let Some((sk, n)) = bare[b] else {
+                return ByteForms {
+                    bare_len: u8::MAX,
+                    ..ByteForms::default()
+                };
+            };
+            let sk = &sk[..usize::from(n)];
+            let mut key = Vec::new();
+            shape::key_into(sk, &mut key);
+            ByteForms {
+                bare: [
+                    sk.first().copied().unwrap_or(0),
+                    sk.get(1).copied().unwrap_or(0),
+                ],
+                bare_len: n,
+                key: [
+                    key.first().copied().unwrap_or(0),
+                    key.get(1).copied().unwrap_or(0),
+                ],
+                key_len: key.len() as u8,
+                plain: plain[b].unwrap_or(0),
+                plain_len: u8::from(plain[b].is_some()),
+                mask: char_mask(&String::from_utf8_lossy(sk)),
+            }
+        });
+        AsciiMaps { bare, forms }
     })
+}
+
+/// Lengths of the forms [`ascii_forms`] wrote, and the skeleton's [`char_mask`].
+struct FormLens {
+    bare: usize,
+    key: usize,
+    plain: usize,
+    mask: u64,
+}
+
+/// The skeleton, its shape key and the plain form of the ASCII `name`, written in one pass
+/// over it to the front of `bare`, `key` and `plain` (which only grow, and are never
+/// cleared: the lengths say what was written); `None` when some byte's skeleton is not ASCII.
+/// The same forms as [`skeleton_ascii`], [`shape::key_into`] and the plain map byte by byte,
+/// since each of those works a byte at a time.
+fn ascii_forms(
+    name: &[u8],
+    bare: &mut Vec<u8>,
+    key: &mut Vec<u8>,
+    plain: &mut Vec<u8>,
+) -> Option<FormLens> {
+    let table = &maps().forms;
+    let n = name.len();
+    // Two more than the most each can take, so that both bytes of a byte's part can always
+    // be written (the second is overwritten or left past the end when there is only one).
+    for (v, len) in [
+        (&mut *bare, 2 * n + 2),
+        (&mut *key, 2 * n + 2),
+        (&mut *plain, n + 2),
+    ] {
+        if v.len() < len {
+            v.resize(len, 0);
+        }
+    }
+    let mut out = FormLens {
+        bare: 0,
+        key: 0,
+        plain: 0,
+        mask: 0,
+    };
+    for b in name {
+        let f = table[usize::from(b & 0x7f)];
+        if f.bare_len > 2 {
+            return None;
+        }
+        bare[out.bare..out.bare + 2].copy_from_slice(&f.bare);
+        out.bare += usize::from(f.bare_len);
+        key[out.key..out.key + 2].copy_from_slice(&f.key);
+        out.key += usize::from(f.key_len);
+        plain[out.plain] = f.plain;
+        out.plain += usize::from(f.plain_len);
+        out.mask |= f.mask;
+    }
+    Some(out)
 }
 
 #[derive(Default)]
@@ -129,6 +215,9 @@ struct PlatformFilter {
     shapes: HashKeys,
     /// Folded names of the officials on other platforms.
     cross: HashKeys,
+    /// The platform's handle length limit ([`crate::model::handles::max_len`]), looked up
+    /// once rather than for every row.
+    limit: Option<usize>,
 }
 
 /// The quick test, per platform.
@@ -148,6 +237,7 @@ pub struct Buffers {
     display: Vec<u8>,
     lower: Vec<u8>,
     key: Vec<u8>,
+    core_key: Vec<u8>,
     edits: EditBuffers,
 }
 
@@ -155,10 +245,18 @@ pub struct Buffers {
 /// bytes at a time: a multiplication per byte would be a chain of dozens of cycles.
 fn text_hash(s: &[u8]) -> u64 {
     let mut h = s.len() as u64;
-    for chunk in s.chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = mix(h ^ u64::from_le_bytes(word));
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        h = mix(h ^ u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+    }
+    // The last piece as if padded with zeros, assembled without a call to memcpy.
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let word = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, b| (w << 8) | u64::from(*b));
+        h = mix(h ^ word);
     }
     h
 }
@@ -196,6 +294,9 @@ struct EditFilter {
     classes: usize,
     /// `near[(place * classes + class) * words ..][..words]`.
     near: Vec<u64>,
+    /// As `near`, within [`MAX_CUT_EDITS`] places rather than [`MAX_EDITS`]: the cut relation
+    /// allows fewer edits, so its count can turn forms away sooner.
+    near_cut: Vec<u64>,
     /// `by_len[len * words ..][..words]`: forms whose length is within `MAX_EDITS` of `len`.
     by_len: Vec<u64>,
     /// As `spans` and `by_len`, for cut names: forms long enough to keep `len - MAX_EDITS`
@@ -224,6 +325,7 @@ impl EditFilter {
             }
         }
         let mut near = vec![0u64; places * classes * words];
+        let mut near_cut = vec![0u64; places * classes * words];
         let mut by_len = vec![0u64; (places + 1) * words];
         let mut longer = vec![0u64; (places + 1) * words];
         for (f, cs) in chars.iter().enumerate() {
@@ -234,6 +336,9 @@ impl EditFilter {
                 };
                 for place in j.saturating_sub(MAX_EDITS)..(j + MAX_EDITS + 1).min(places) {
                     near[(place * classes + k) * words + w] |= bit;
+                }
+                for place in j.saturating_sub(MAX_CUT_EDITS)..(j + MAX_CUT_EDITS + 1).min(places) {
+                    near_cut[(place * classes + k) * words + w] |= bit;
                 }
             }
             for len in
@@ -267,6 +372,7 @@ impl EditFilter {
             class,
             classes,
             near,
+            near_cut,
             by_len,
             longer_spans,
             longer,
@@ -281,22 +387,28 @@ impl EditFilter {
             return false;
         };
         let in_reach = &self.longer[n * self.words..][span.clone()];
-        self.count(
-            name,
-            span,
-            in_reach,
-            MAX_CUT_EDITS,
-            buf,
-            |form, name, table| {
-                let chars = form.chars().count();
-                let lo = min_kept(chars).max(n.saturating_sub(MAX_CUT_EDITS));
-                let hi = chars.saturating_sub(1).min(n + MAX_CUT_EDITS);
-                (lo..=hi).any(|kept| {
-                    let end = form.char_indices().nth(kept).map_or(form.len(), |(i, _)| i);
-                    within_edits(&form.as_bytes()[..end], name, MAX_CUT_EDITS, table)
-                })
-            },
-        )
+        self.count(true, name, span, in_reach, buf, |form, name, table| {
+            let chars = form.chars().count();
+            let lo = min_kept(chars).max(n.saturating_sub(MAX_CUT_EDITS));
+            let hi = chars.saturating_sub(1).min(n + MAX_CUT_EDITS);
+            if lo > hi {
+                return false;
+            }
+            let longest = form.as_bytes().get(..hi).unwrap_or_default();
+            if form.is_ascii() && distance::fits(longest, name) {
+                // One table gives the distance of every prefix: its rows.
+                let mut near = false;
+                distance::rows(longest, name, MAX_CUT_EDITS, table, |kept, d| {
+                    near = kept >= lo && d <= MAX_CUT_EDITS;
+                    !near
+                });
+                return near;
+            }
+            (lo..=hi).any(|kept| {
+                let end = form.char_indices().nth(kept).map_or(form.len(), |(i, _)| i);
+                within_edits(&form.as_bytes()[..end], name, MAX_CUT_EDITS, table)
+            })
+        })
     }
 
     /// Whether some form is within [`MAX_EDITS`] edits of the ASCII `name`.
@@ -306,52 +418,50 @@ impl EditFilter {
             return false;
         };
         let in_reach = &self.by_len[n * self.words..][span.clone()];
-        self.count(name, span, in_reach, MAX_EDITS, buf, |form, name, table| {
+        self.count(false, name, span, in_reach, buf, |form, name, table| {
             within_edits(form.as_bytes(), name, MAX_EDITS, table)
         })
     }
 
     /// The bit-parallel count over the forms `in_reach` (words `span`) of the places that miss,
-    /// keeping forms with at most `misses` (1 or 2), then `confirm` on each form left, until
-    /// one holds.
+    /// keeping forms with at most [`MAX_EDITS`] misses in `near` (or, for the `cut` relation,
+    /// [`MAX_CUT_EDITS`] in `near_cut`), then `confirm` on each form left, until one holds.
+    ///
+    /// One word of forms at a time, all of the name's places against it, its three bit planes
+    /// in registers: a word is left as soon as every form in it has missed too often, which
+    /// for an unrelated name is after a handful of places, word by word rather than only once
+    /// the last form of all has.
     fn count(
         &self,
+        cut: bool,
         name: &[u8],
         span: std::ops::Range<usize>,
         in_reach: &[u64],
-        misses: usize,
         buf: &mut EditBuffers,
         confirm: impl Fn(&str, &[u8], &mut Vec<u16>) -> bool,
     ) -> bool {
+        let (near, misses) = if cut {
+            (&self.near_cut, MAX_CUT_EDITS)
+        } else {
+            (&self.near, MAX_EDITS)
+        };
         let words = self.words;
-        let run = span.len();
-        // Bit planes: forms with at least one, two, three missed places.
-        let planes = &mut buf.planes;
-        planes.clear();
-        planes.resize(3 * run, 0);
-        let (one, rest) = planes.split_at_mut(run);
-        let (two, three) = rest.split_at_mut(run);
-        for (i, b) in name.iter().enumerate() {
-            let k = usize::from(self.class[usize::from(b & 0x7f)]);
-            let row = &self.near[(i * self.classes + k) * words..][span.clone()];
-            let mut alive = 0;
-            let planes = one.iter_mut().zip(two.iter_mut()).zip(three.iter_mut());
-            for (((one, two), three), (hit, reach)) in planes.zip(row.iter().zip(in_reach)) {
-                let miss = !hit;
-                *three |= *two & miss;
-                *two |= *one & miss;
-                *one |= miss;
-                alive |= reach & !if misses < 2 { *two } else { *three };
-            }
-            if alive == 0 {
-                return false;
-            }
-        }
-        let out = if misses < 2 { &*two } else { &*three };
-        for (w, (reach, out)) in in_reach.iter().zip(out.iter()).enumerate() {
-            let mut left = reach & !out;
+        // Where each place's row of bits starts, for the name's character there.
+        let rows = &mut buf.rows;
+        rows.clear();
+        rows.extend(name.iter().enumerate().map(|(i, b)| {
+            (i * self.classes + usize::from(self.class[usize::from(b & 0x7f)])) * words
+        }));
+        for (k, &reach) in in_reach.iter().enumerate() {
+            let w = span.start + k;
+            let left = if misses < 2 {
+                survivors::<1>(near, rows, w, reach)
+            } else {
+                survivors::<2>(near, rows, w, reach)
+            };
+            let mut left = left;
             while left != 0 {
-                let f = (span.start + w) * 64 + left.trailing_zeros() as usize;
+                let f = w * 64 + left.trailing_zeros() as usize;
                 left &= left - 1;
                 if self
                     .forms
@@ -366,10 +476,30 @@ impl EditFilter {
     }
 }
 
+/// The forms of word `w` among `reach` that miss at most `MISSES` of the places whose rows of
+/// `near` start at `rows` (a row out of the table counts as no miss: it can only keep a form).
+fn survivors<const MISSES: usize>(near: &[u64], rows: &[usize], w: usize, reach: u64) -> u64 {
+    // Forms with at least one, two, three missed places.
+    let (mut one, mut two, mut three) = (0u64, 0u64, 0u64);
+    let mut alive = reach;
+    for row in rows {
+        let miss = !near.get(row + w).copied().unwrap_or(u64::MAX);
+        three |= two & miss;
+        two |= one & miss;
+        one |= miss;
+        alive = reach & !if MISSES < 2 { two } else { three };
+        if alive == 0 {
+            break;
+        }
+    }
+    alive
+}
+
 /// Working space of [`EditFilter::near`].
 #[derive(Default)]
 struct EditBuffers {
-    planes: Vec<u64>,
+    /// Where each place's row of the edit filter's table starts.
+    rows: Vec<usize>,
     /// The edit-distance table of [`within_edits`].
     table: Vec<u16>,
 }
@@ -421,6 +551,7 @@ impl Prefilter {
             for o in officials.iter().filter(|o| o.platform != *platform) {
                 p.cross.insert(text_hash(o.forms.folded.as_bytes()));
             }
+            p.limit = crate::model::handles::max_len(*platform);
         }
         Prefilter {
             platforms: platforms.into_iter().collect(),
@@ -439,7 +570,7 @@ impl Prefilter {
         buf: &mut Buffers,
     ) -> bool {
         // As `handle_forms` takes it (which trims again: "@\t0" is "0" there).
-        let raw = handle.trim().trim_start_matches('@');
+        let raw = trim_handle(handle);
         let (name, _) = strip_platform_suffix(raw, platform);
         let p = self.platforms.iter().find(|(q, _)| *q == platform);
         // The folded name is the ASCII name in lower case.
@@ -471,42 +602,37 @@ impl Prefilter {
                 return true;
             }
         }
-        if !skeleton_ascii(name.as_bytes(), &mut buf.bare) {
+        let Some(lens) = ascii_forms(name.as_bytes(), &mut buf.bare, &mut buf.key, &mut buf.plain)
+        else {
             return true;
-        }
-        let bare = buf.bare.as_slice();
+        };
+        let bare = buf.bare.get(..lens.bare).unwrap_or_default();
         if bare.is_empty() {
             return false;
         }
         let core = bare.get(core_range(bare)).unwrap_or_default();
-        if p.exact.contains(text_hash(bare)) || p.exact.contains(text_hash(core)) {
+        // `core` is a part of `bare`: as long only when it is all of it.
+        let has_core = core.len() != bare.len();
+        if p.exact.contains(text_hash(bare)) || (has_core && p.exact.contains(text_hash(core))) {
             return true;
         }
-        for form in [bare, core] {
-            shape::key_into(form, &mut buf.key);
-            if p.shapes.contains(text_hash(&buf.key)) {
-                return true;
-            }
-            if core.len() == bare.len() {
-                break;
-            }
+        let key = buf.key.get(..lens.key).unwrap_or_default();
+        if p.shapes.contains(text_hash(key)) {
+            return true;
         }
-        if !p.word_shapes.keys.is_empty() {
-            // The word-order relation keeps the characters and the length.
-            if p.word_shapes
-                .contains(shape_key(ascii_mask(bare), bare.len()))
-            {
+        if has_core {
+            shape::key_into(core, &mut buf.core_key);
+            if p.shapes.contains(text_hash(&buf.core_key)) {
                 return true;
             }
         }
-        let table = &maps().plain;
-        buf.plain.clear();
-        for b in name.bytes() {
-            if let Some(p) = table[usize::from(b & 0x7f)] {
-                buf.plain.push(p);
-            }
+        // The word-order relation keeps the characters and the length.
+        if !p.word_shapes.keys.is_empty()
+            && p.word_shapes.contains(shape_key(lens.mask, bare.len()))
+        {
+            return true;
         }
-        let plain = buf.plain.as_slice();
+        let plain = buf.plain.get(..lens.plain).unwrap_or_default();
         let core = plain_core_range(plain);
         if p.edits.near(plain, &mut buf.edits)
             || (core != (0..plain.len())
@@ -515,7 +641,8 @@ impl Prefilter {
         {
             return true;
         }
-        if is_at_limit(raw, name, platform) {
+        // The cut relation holds only for handles exactly at the platform's limit.
+        if p.limit.is_some() && p.limit == Some(limited_len(raw, name, platform)) {
             let lead = plain_lead_range(plain);
             if p.edits.near_prefix(plain, &mut buf.edits)
                 || (lead.start > 0
@@ -548,92 +675,9 @@ fn contains_any(dfa: &DFA, hay: &[u8]) -> bool {
 }
 
 /// Whether the (unrestricted) Damerau-Levenshtein distance between `a` and `b` is at most `k`:
-/// the distance `strsim::damerau_levenshtein` gives the scorer, computed on bytes in a reused
-/// table (Lowrance-Wagner) and given up as soon as a whole row exceeds `k` (row minima never
-/// decrease). Text that is not ASCII goes to strsim itself.
+/// the distance `strsim::damerau_levenshtein` gives the scorer ([`distance::bounded_bytes`]).
 fn within_edits(a: &[u8], b: &[u8], k: usize, d: &mut Vec<u16>) -> bool {
-    let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > k {
-        return false;
-    }
-    if !a.is_ascii() || !b.is_ascii() || n + m > 250 {
-        return match (std::str::from_utf8(a), std::str::from_utf8(b)) {
-            (Ok(a), Ok(b)) => damerau_levenshtein(a, b) <= k,
-            _ => true,
-        };
-    }
-    if bag_distance(a, b) > k {
-        return false;
-    }
-    // d[(i + 1) * w + (j + 1)] is the distance between a[..i] and b[..j]; row and column 0
-    // hold the "infinite" border the transposition step needs. Only the borders are set: every
-    // other cell is written before it is read, so the table is never cleared.
-    let w = m + 2;
-    let inf = (n + m) as u16;
-    if d.len() < (n + 2) * w {
-        d.resize((n + 2) * w, 0);
-    }
-    d[..w].fill(inf);
-    for i in 0..=n {
-        d[(i + 1) * w] = inf;
-        d[(i + 1) * w + 1] = i as u16;
-    }
-    for j in 0..=m {
-        d[w + j + 1] = j as u16;
-    }
-    // Last row (1-based) in which each byte was seen in `a`; n < 256 here.
-    let mut last_row = [0u8; 128];
-    for i in 1..=n {
-        let ai = a[i - 1];
-        let mut last_col = 0;
-        let mut row_min = i as u16;
-        for j in 1..=m {
-            let bj = b[j - 1];
-            let (i1, j1) = (usize::from(last_row[usize::from(bj & 0x7f)]), last_col);
-            let cost = if ai == bj {
-                last_col = j;
-                0
-            } else {
-                1
-            };
-            let v = (d[i * w + j] + cost)
-                .min(d[(i + 1) * w + j] + 1)
-                .min(d[i * w + j + 1] + 1)
-                .min(d[i1 * w + j1] + (i - i1 - 1 + 1 + j - j1 - 1) as u16);
-            d[(i + 1) * w + j + 1] = v;
-            row_min = row_min.min(v);
-        }
-        if usize::from(row_min) > k {
-            return false;
-        }
-        last_row[usize::from(ai & 0x7f)] = i as u8;
-    }
-    usize::from(d[(n + 1) * w + m + 1]) <= k
-}
-
-/// How many characters of the longer side are missing from the other, counted with
-/// repeats: a lower bound of the Damerau-Levenshtein distance (an edit removes at most one
-/// character and adds at most one; a transposition neither), found in a few dozen
-/// instructions, while the distance takes hundreds for names that share a long prefix.
-fn bag_distance(a: &[u8], b: &[u8]) -> usize {
-    let mut count = [0i16; 128];
-    for x in a {
-        count[usize::from(x & 0x7f)] += 1;
-    }
-    for y in b {
-        count[usize::from(y & 0x7f)] -= 1;
-    }
-    let (mut more, mut fewer) = (0, 0);
-    for x in a.iter().chain(b) {
-        let c = &mut count[usize::from(x & 0x7f)];
-        if *c > 0 {
-            more += usize::from(c.unsigned_abs());
-        } else {
-            fewer += usize::from(c.unsigned_abs());
-        }
-        *c = 0;
-    }
-    more.max(fewer)
+    distance::bounded_bytes(a, b, k, d).is_some()
 }
 
 /// The skeleton of ASCII `s` into `out`; `false` if it is not ASCII itself.
@@ -659,6 +703,7 @@ mod tests {
     use super::*;
     use crate::impersonation::normalise::handle_forms;
     use proptest::prelude::*;
+    use strsim::damerau_levenshtein;
 
     #[test]
     fn edit_filter_finds_forms_within_two_edits() {
@@ -687,26 +732,32 @@ mod tests {
         }
     }
 
-    /// The quick path's forms, as the full path would write them.
-    fn quick_forms(h: &str) -> Option<(String, String, String, String)> {
-        let mut buf = Buffers::default();
-        if !skeleton_ascii(h.as_bytes(), &mut buf.bare) {
-            return None;
-        }
-        let table = &maps().plain;
-        let plain: Vec<u8> = h.bytes().filter_map(|b| table[usize::from(b)]).collect();
+    /// The quick path's forms, as the full path would write them: bare, core, plain, plain
+    /// core and the bare form's shape key.
+    fn quick_forms(h: &str) -> Option<(String, String, String, String, String)> {
+        // Left over from a longer name: only the lengths say what was written.
+        let mut buf = Buffers {
+            bare: vec![b'#'; 64],
+            key: vec![b'#'; 64],
+            plain: vec![b'#'; 64],
+            ..Buffers::default()
+        };
+        let lens = ascii_forms(h.as_bytes(), &mut buf.bare, &mut buf.key, &mut buf.plain)?;
+        let (bare, plain) = (&buf.bare[..lens.bare], &buf.plain[..lens.plain]);
+        assert_eq!(lens.mask, char_mask(&String::from_utf8_lossy(bare)), "{h}");
         let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap_or_default();
         Some((
-            text(&buf.bare),
-            text(&buf.bare[core_range(&buf.bare)]),
-            text(&plain),
-            text(&plain[plain_core_range(&plain)]),
+            text(bare),
+            text(&bare[core_range(bare)]),
+            text(plain),
+            text(&plain[plain_core_range(plain)]),
+            text(&buf.key[..lens.key]),
         ))
     }
 
-    fn full_forms(h: &str) -> (String, String, String, String) {
+    fn full_forms(h: &str) -> (String, String, String, String, String) {
         let f = handle_forms(h, Platform::X);
-        (f.bare, f.core, f.plain, f.plain_core)
+        (f.bare, f.core, f.plain, f.plain_core, f.shape)
     }
 
     #[test]
@@ -735,6 +786,25 @@ mod tests {
             for name in &names {
                 let expected = forms.iter().any(|f| damerau_levenshtein(f, name) <= MAX_EDITS);
                 prop_assert_eq!(filter.near(name.as_bytes(), &mut buf), expected, "{}", name);
+            }
+        }
+
+        /// The cut test answers exactly "some form has a prefix of [`min_kept`] to all but one
+        /// of its characters within [`MAX_CUT_EDITS`] edits of the name".
+        #[test]
+        fn near_prefix_agrees_with_strsim(
+            forms in proptest::collection::vec("[abcd]{0,14}", 1..150),
+            names in proptest::collection::vec("[abcde]{0,15}", 1..20),
+        ) {
+            let filter = EditFilter::new(forms.iter().map(|f| f.as_str().into()).collect());
+            let mut buf = EditBuffers::default();
+            for name in &names {
+                let expected = forms.iter().any(|f| {
+                    (min_kept(f.len())..f.len()).any(|kept| {
+                        damerau_levenshtein(&f[..kept], name) <= MAX_CUT_EDITS
+                    })
+                });
+                prop_assert_eq!(filter.near_prefix(name.as_bytes(), &mut buf), expected, "{}", name);
             }
         }
 

@@ -9,6 +9,7 @@
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
+use super::distance;
 use super::normalise::{
     display_key, foreign_lookalikes, handle_forms, is_separator, plain_lead_range, skeleton, Forms,
 };
@@ -102,8 +103,28 @@ pub fn min_kept(official_len: usize) -> usize {
 /// characters kept), fewest edits first, then most kept. Only cuts that drop something count
 /// (a whole name is the edit relation's), keeping at least [`min_kept`] characters.
 pub fn truncation(official: &str, cand: &str) -> Option<(usize, usize)> {
-    let o: Vec<char> = official.chars().collect();
     let n = cand.chars().count();
+    let (o, c) = (official.as_bytes(), cand.as_bytes());
+    if official.is_ascii() {
+        let lo = min_kept(o.len()).max(n.saturating_sub(MAX_CUT_EDITS));
+        let hi = o.len().saturating_sub(1).min(n + MAX_CUT_EDITS);
+        let longest = o.get(..hi).unwrap_or_default();
+        if lo <= hi && distance::fits(longest, c) {
+            // Row `kept` of one table is the distance of the first `kept` characters.
+            let mut best: Option<(usize, usize)> = None;
+            distance::rows(longest, c, MAX_CUT_EDITS, &mut Vec::new(), |kept, d| {
+                if kept >= lo
+                    && d <= MAX_CUT_EDITS
+                    && best.is_none_or(|(bd, bk)| d < bd || (d == bd && kept > bk))
+                {
+                    best = Some((d, kept));
+                }
+                true
+            });
+            return best;
+        }
+    }
+    let o: Vec<char> = official.chars().collect();
     let lo = min_kept(o.len()).max(n.saturating_sub(MAX_CUT_EDITS));
     let hi = o.len().saturating_sub(1).min(n + MAX_CUT_EDITS);
     let mut best: Option<(usize, usize)> = None;
@@ -159,13 +180,13 @@ pub fn handle_relation(o: &Forms, c: &Forms) -> (Relation, f64) {
         return (Relation::Reordered, 0.90);
     }
     let mut best = (Relation::None, 0.0);
+    let mut table = Vec::new();
     for (a, b) in [(&o.plain, &c.plain), (&o.plain_core, &c.plain_core)] {
         let (la, lb) = (a.chars().count(), b.chars().count());
         if la.abs_diff(lb) > MAX_EDITS {
             continue;
         }
-        let d = damerau_levenshtein(a, b);
-        if d <= MAX_EDITS {
+        if let Some(d) = distance::bounded(a, b, MAX_EDITS, &mut table) {
             // The edit count carries most of the weight: Jaro matches greedily and scores some
             // single substitutions ("wlstmere" for "westmere") lower than two ("eastmere").
             // Two unrelated changes are likelier another name (a neighbouring force) than a
@@ -214,6 +235,13 @@ pub fn handle_relation(o: &Forms, c: &Forms) -> (Relation, f64) {
 
 /// Score in [0, 1]. Returns the score and whether a relation (handle or display name) holds.
 pub fn score(o: &Side, c: &Side, extras: &Extras) -> (f64, bool) {
+    let (s, related, _) = score_relation(o, c, extras);
+    (s, related)
+}
+
+/// As [`score`], with the handle relation found, which [`explain_relation`] takes rather than
+/// finding it again.
+pub fn score_relation(o: &Side, c: &Side, extras: &Extras) -> (f64, bool, Relation) {
     let (rel, mut s) = handle_relation(&o.forms, &c.forms);
     let mut related = rel != Relation::None;
     let same_display = matches!((&o.display_key, &c.display_key), (Some(a), Some(b)) if a == b);
@@ -235,10 +263,10 @@ pub fn score(o: &Side, c: &Side, extras: &Extras) -> (f64, bool) {
         if link_points_home(o, extras) {
             s += 0.02;
         }
-        (s.min(1.0), true)
+        (s.min(1.0), true, rel)
     } else {
         let background = 0.7 * jaro_winkler(&o.forms.bare, &c.forms.bare);
-        (background.min(INDEX_FLOOR - 0.01), false)
+        (background.min(INDEX_FLOOR - 0.01), false, rel)
     }
 }
 
@@ -371,8 +399,12 @@ fn count_words(n: usize) -> &'static str {
 
 /// Human-readable reasons for a pair already known to score above the threshold.
 pub fn explain(o: &Side, c: &Side, extras: &Extras) -> Vec<String> {
+    explain_relation(o, c, extras, handle_relation(&o.forms, &c.forms).0)
+}
+
+/// As [`explain`], given the pair's handle relation ([`score_relation`] found it).
+pub fn explain_relation(o: &Side, c: &Side, extras: &Extras, rel: Relation) -> Vec<String> {
     let mut reasons = Vec::new();
-    let (rel, _) = handle_relation(&o.forms, &c.forms);
     let cf = &c.forms;
     if cf.invisibles > 0 {
         reasons.push(format!(
