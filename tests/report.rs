@@ -759,6 +759,7 @@ fn every_format_ranks_what_to_fix_first_the_same_way() {
     let html = render::html::render(&r, &RenderOptions::default()).unwrap();
     let md = render::markdown::render(&r, &RenderOptions::default());
     let text = render::text::render(&r, false);
+    let summary = render::text::render_summary(&r, false);
     let ids = ["AUTH-01", "LEAV-01", "IMP-01", "MAIL-01", "AUTH-03"];
     let order = |s: &str| -> Vec<usize> {
         ids.iter()
@@ -779,6 +780,7 @@ fn every_format_ranks_what_to_fix_first_the_same_way() {
         top(&html, "The five things to fix first", "</ol>"),
         top(&md, "### Fix first", "\n\n"),
         top(&text, "Fix first:", "\n\n"),
+        top(&summary, "Fix first:", "\n\n"),
     ] {
         let at = order(&list);
         assert!(at.windows(2).all(|w| w[0] < w[1]), "order {at:?} in {list}");

@@ -327,22 +327,27 @@ pub fn render_summary(report: &Report, color: bool) -> String {
         "Score {score}{trend} · {} accounts · {} pass · {} fail · {} error · {} skipped · {} waived",
         s.accounts, s.pass, s.fail, s.error, s.skipped, s.waived
     );
+    let worst = digest::fix_first(report).first().map(|f| f.severity);
+    let _ = writeln!(o, "Standing: {}.", digest::standing(s.score, worst).words);
     let per_control = per_control(report);
     if per_control.is_empty() {
         let _ = writeln!(o, "\nNo findings.");
     } else {
+        // The same ranking as every other format (severity, then accounts reached).
         let _ = writeln!(o, "\nFix first:");
-        for (i, c) in fix_first(&per_control, 5).iter().enumerate() {
-            let accounts = if c.fail > 0 { c.fail } else { c.error };
+        for (i, f) in digest::fix_first(report)
+            .iter()
+            .take(digest::TOP)
+            .enumerate()
+        {
             let _ = writeln!(
                 o,
-                "  {}. {:<9} {} ({}, {} {})",
+                "  {}. {} {} {}, {}",
                 i + 1,
-                sanitize(c.id),
-                sanitize(c.title),
-                paint(c.severity.as_str(), c.severity, color),
-                accounts,
-                if accounts == 1 { "account" } else { "accounts" }
+                paint(&f.severity.as_str().to_uppercase(), f.severity, color),
+                sanitize(f.check_id),
+                sanitize(f.title),
+                f.scope_words()
             );
         }
         let width = per_control
@@ -448,18 +453,5 @@ fn per_control(report: &Report) -> Vec<ControlCount<'_>> {
     }
     let mut v: Vec<_> = by_id.into_values().collect();
     v.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.id.cmp(b.id)));
-    v
-}
-
-/// The controls whose problems weigh most: severity weight × accounts failing (or, when none
-/// fails, accounts that could not be verified), as the HTML report's "fix first" ranks them.
-fn fix_first<'a, 'r>(controls: &'a [ControlCount<'r>], n: usize) -> Vec<&'a ControlCount<'r>> {
-    let weight = |c: &ControlCount| {
-        let accounts = if c.fail > 0 { c.fail } else { c.error };
-        c.severity.weight() as usize * accounts
-    };
-    let mut v: Vec<_> = controls.iter().collect();
-    v.sort_by(|a, b| weight(b).cmp(&weight(a)).then_with(|| a.id.cmp(b.id)));
-    v.truncate(n);
     v
 }
