@@ -23,13 +23,18 @@ fn paint(s: &str, sev: Severity, color: bool) -> String {
     }
 }
 
-pub fn render(report: &Report, color: bool) -> String {
-    let mut o = String::new();
+/// The first two lines of both views: who, when, and the score with its counts. Saved results
+/// (`palisade report`) may come from anywhere: nothing reaches the terminal unsanitised.
+fn header(o: &mut String, report: &Report) {
     let s = &report.summary;
     let score = s
         .score
         .map(|x| format!("{x:.1}/100"))
         .unwrap_or_else(|| "n/a".into());
+    let trend = match (s.score, s.baseline_score) {
+        (Some(now), Some(was)) => format!(" ({:+.1} since the baseline)", now - was),
+        _ => String::new(),
+    };
     let _ = writeln!(
         o,
         "palisade {} · {} · as of {}",
@@ -37,15 +42,17 @@ pub fn render(report: &Report, color: bool) -> String {
         sanitize(&report.organisation),
         sanitize(&report.as_of.to_string())
     );
-    let trend = match (s.score, s.baseline_score) {
-        (Some(now), Some(was)) => format!(" ({:+.1} since the baseline)", now - was),
-        _ => String::new(),
-    };
     let _ = writeln!(
         o,
         "Score {score}{trend} · {} accounts · {} pass · {} fail · {} error · {} skipped · {} waived",
         s.accounts, s.pass, s.fail, s.error, s.skipped, s.waived
     );
+}
+
+pub fn render(report: &Report, color: bool) -> String {
+    let mut o = String::new();
+    let s = &report.summary;
+    header(&mut o, report);
     let fix_first = digest::fix_first(report);
     let standing = digest::standing(s.score, fix_first.first().map(|f| f.severity));
     let _ = writeln!(o, "Standing: {}.", standing.words);
@@ -305,28 +312,7 @@ pub const LONG_LIST: usize = 500;
 pub fn render_summary(report: &Report, color: bool) -> String {
     let mut o = String::new();
     let s = &report.summary;
-    let score = s
-        .score
-        .map(|x| format!("{x:.1}/100"))
-        .unwrap_or_else(|| "n/a".into());
-    let trend = match (s.score, s.baseline_score) {
-        (Some(now), Some(was)) => format!(" ({:+.1} since the baseline)", now - was),
-        _ => String::new(),
-    };
-    // Saved results (`palisade report`) may come from anywhere: nothing reaches the terminal
-    // unsanitised.
-    let _ = writeln!(
-        o,
-        "palisade {} · {} · as of {}",
-        sanitize(&report.tool.version),
-        sanitize(&report.organisation),
-        sanitize(&report.as_of)
-    );
-    let _ = writeln!(
-        o,
-        "Score {score}{trend} · {} accounts · {} pass · {} fail · {} error · {} skipped · {} waived",
-        s.accounts, s.pass, s.fail, s.error, s.skipped, s.waived
-    );
+    header(&mut o, report);
     let worst = digest::fix_first(report).first().map(|f| f.severity);
     let _ = writeln!(o, "Standing: {}.", digest::standing(s.score, worst).words);
     let per_control = per_control(report);
