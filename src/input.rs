@@ -36,6 +36,12 @@ pub const POLICY: Limit = Limit {
     max_bytes: 16 * MIB,
     text: true,
 };
+/// `--platforms`: corrections to the platform catalogue, a few KB a platform.
+pub const PLATFORMS: Limit = Limit {
+    what: "platform corrections file",
+    max_bytes: 16 * MIB,
+    text: true,
+};
 /// `--people`: an HR export, about 100 bytes a person.
 pub const PEOPLE: Limit = Limit {
     what: "HR export",

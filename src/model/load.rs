@@ -47,8 +47,10 @@ pub fn load_catalogue(corrections: Option<&Path>) -> Result<SharedCatalogue, Err
     match corrections {
         Some(p) => {
             let pfile = p.display().to_string();
-            match Catalogue::with_corrections(&pfile, &read(p, crate::input::POLICY, Code::Syntax)?)
-            {
+            match Catalogue::with_corrections(
+                &pfile,
+                &read(p, crate::input::PLATFORMS, Code::Syntax)?,
+            ) {
                 Ok(c) => Ok(SharedCatalogue::new(c)),
                 Err(d) => Err(Error::Input(d)),
             }
