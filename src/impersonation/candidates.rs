@@ -96,6 +96,10 @@ fn columns(header: &csv::ByteRecord, file: &str) -> Result<Columns, Vec<Diagnost
 trait Fields {
     fn bytes(&self) -> &[u8];
     fn range(&self, col: usize) -> Option<std::ops::Range<usize>>;
+    /// The record's bytes as text, when they are valid UTF-8.
+    fn whole(&self) -> Option<&str> {
+        std::str::from_utf8(self.bytes()).ok()
+    }
 }
 
 impl Fields for csv::ByteRecord {
@@ -113,6 +117,9 @@ impl Fields for csv::ByteRecord {
 #[derive(Default)]
 struct Line<'a> {
     text: &'a [u8],
+    /// `text` as text, cut from the piece of file it lies in when that was checked to be
+    /// UTF-8 as a whole: a check over 256 KiB at once costs a fraction of one per line.
+    checked: Option<&'a str>,
     /// Where each comma is.
     commas: Vec<usize>,
 }
@@ -130,6 +137,10 @@ impl Fields for Line<'_> {
         let end = self.commas.get(col).copied().unwrap_or(self.text.len());
         Some(start..end)
     }
+
+    fn whole(&self) -> Option<&str> {
+        self.checked.or_else(|| std::str::from_utf8(self.text).ok())
+    }
 }
 
 /// The records of `data`, which holds no `"`, as the `csv` crate reads them (with the defaults
@@ -137,8 +148,14 @@ impl Fields for Line<'_> {
 /// are split at commas. `each` gets the record and the line the crate's `position()` gives it
 /// (counted from 1): the number of `\n` before the end of the previous record's first line
 /// ending, plus one (the crate reads no further before it returns a record).
-/// `tests::lines_are_what_the_csv_crate_reads` checks both against the crate.
-fn split_lines<'a>(data: &'a [u8], line: &mut Line<'a>, mut each: impl FnMut(u64, &Line<'a>)) {
+/// `tests::lines_are_what_the_csv_crate_reads` checks both against the crate. `text` is `data`
+/// when it is all valid UTF-8: a line ends at an ASCII byte, so it is a whole piece of that text.
+fn split_lines<'a>(
+    data: &'a [u8],
+    text: Option<&'a str>,
+    line: &mut Line<'a>,
+    mut each: impl FnMut(u64, &Line<'a>),
+) {
     let mut at = 0;
     let mut newlines = 0u64;
     // Line of the next record: fixed when the previous one ends.
@@ -168,6 +185,7 @@ fn split_lines<'a>(data: &'a [u8], line: &mut Line<'a>, mut each: impl FnMut(u64
             at += 1;
         }
         line.text = &data[start..at];
+        line.checked = text.and_then(|t| t.get(start..at));
         each(record_line, line);
         // The crate takes the first line-ending byte with the record.
         if let Some(&b) = data.get(at) {
@@ -521,7 +539,8 @@ fn scan_split(
                         let piece = &body[range.clone()];
                         lines.push((k, piece.iter().filter(|b| **b == b'\n').count() as u64));
                         let mut piece_rows = 0;
-                        split_lines(piece, &mut line, |at, rec| {
+                        let text = std::str::from_utf8(piece).ok();
+                        split_lines(piece, text, &mut line, |at, rec| {
                             piece_rows += 1;
                             match row(rec, cols, source) {
                                 Ok(c) => {
@@ -630,7 +649,7 @@ fn row<'r>(
     cols: &Columns,
     source: &'r str,
 ) -> Result<CandidateRef<'r>, String> {
-    let whole = std::str::from_utf8(rec.bytes()).ok();
+    let whole = rec.whole();
     let named = |name: &str, col: Option<usize>| {
         field(rec, whole, col).map_err(|e| format!("`{name}`: {e}"))
     };
@@ -724,12 +743,24 @@ mod tests {
 
     fn split_records(data: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut out = Vec::new();
-        split_lines(data, &mut Line::default(), |line, rec| {
-            let fields = (0..=rec.commas.len())
-                .map(|c| rec.range(c).map_or(Vec::new(), |r| rec.text[r].to_vec()))
-                .collect();
-            out.push((line, fields));
-        });
+        split_lines(
+            data,
+            std::str::from_utf8(data).ok(),
+            &mut Line::default(),
+            |line, rec| {
+                // The text cut from the whole is what checking the line alone gives.
+                assert_eq!(
+                    rec.checked,
+                    std::str::from_utf8(rec.text)
+                        .ok()
+                        .filter(|_| std::str::from_utf8(data).is_ok())
+                );
+                let fields = (0..=rec.commas.len())
+                    .map(|c| rec.range(c).map_or(Vec::new(), |r| rec.text[r].to_vec()))
+                    .collect();
+                out.push((line, fields));
+            },
+        );
         out
     }
 
