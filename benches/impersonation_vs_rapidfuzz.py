@@ -12,22 +12,25 @@ and counts how many planted look-alikes each finds.
 Usage: python3 benches/impersonation_vs_rapidfuzz.py [--runs 3] [--candidates 1000000]
 (build first: cargo build --release --example impersonation_scan)
 
-MEASURED (2026-11-30 08:05 UTC, `--runs 3`, seed 7, release build, three series, the shared 2-core
-machine under a load average of 2.4-3.1 from other builds, so wall-clock figures are inflated and
-noisy; 968 planted look-alikes of ten kinds, including "truncated" (a letter doubled or Real,
-The, Official added, then cut to X's 15 characters) and "multi-homoglyph" (two or three
-look-alike letters at once: rn/nn/rr for m, vv, cl, ri, c/e, 1/i/l, 0)):
-  palisade  medians 0.49 s, 0.42 s, 0.53 s   planted found 968/968   candidates reported 1335
-  rapidfuzz medians 3.13 s, 2.95 s, 3.06 s   (cdist alone 2.89 s, 2.69 s, 2.75 s)
+MEASURED (2026-11-30 08:57 UTC, `--runs 3`, seed 7, release build, three series alternated with
+the build before that morning's second round of work, the shared 2-core machine at a load
+average of 1.2-1.3 from other builds, so wall-clock figures are noisy; 968 planted look-alikes
+of ten kinds, including "truncated" (a letter doubled or Real, The, Official added, then cut to
+X's 15 characters) and "multi-homoglyph" (two or three look-alike letters at once: rn/nn/rr for
+m, vv, cl, ri, c/e, 1/i/l, 0)):
+  palisade  medians 0.21 s, 0.21 s, 0.21 s   planted found 968/968   candidates reported 1335
+  rapidfuzz medians 1.66 s, 1.67 s, 1.68 s   (cdist alone 1.46 s, 1.47 s, 1.47 s)
                                              planted found 807/968   candidates reported 8811
-  speed-up 6.3x, 7.0x, 5.8x end to end; 5.8x, 6.4x, 5.2x against cdist alone.
-  RapidFuzz misses 83 of 95 truncated and 63 of 78 multi-homoglyph look-alikes; palisade
-  misses none. The 10x target of issue 13 is NOT met.
+  speed-up 8.0x, 8.0x, 8.2x end to end; 7.0x, 7.0x, 7.2x against cdist alone.
+  The build before, in the same series: 5.8x, 8.0x, 6.9x (palisade 0.31 s, 0.20 s, 0.24 s); the
+  new build alone a few minutes earlier (load 0.6-0.9): 6.5x, 6.7x, 7.2x (palisade 0.26 s,
+  0.25 s, 0.24 s). RapidFuzz misses 83 of 95 truncated and 63 of 78 multi-homoglyph
+  look-alikes; palisade misses none. The 10x target of issue 13 is NOT met.
   Instructions (callgrind, first 100,000 rows, `palisade impersonation`, set-up subtracted):
-  5,811 a row before 2026-11-30's prefilter and reader work, 3,925 after.
-  History: 4.0-4.3x earlier on 2026-11-30 (load average 11-20, before that work); 5.3-6.5x on
-  2026-11-23 (quieter machine, before the cut, one-shape and cross-platform relations); 2.0x
-  before the prefilter.
+  5,811 a row before 2026-11-30's work, 3,930 after its first round, 3,457 after its second.
+  History: 5.8-7.0x earlier on 2026-11-30 (load average 2.4-3.1, after the first round);
+  4.0-4.3x before it (load average 11-20); 5.3-6.5x on 2026-11-23 (quieter machine, before
+  the cut, one-shape and cross-platform relations); 2.0x before the prefilter.
 """
 import argparse, csv, json, os, random, shutil, statistics, subprocess, sys, tempfile, time
 

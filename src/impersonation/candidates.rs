@@ -96,6 +96,10 @@ fn columns(header: &csv::ByteRecord, file: &str) -> Result<Columns, Vec<Diagnost
 trait Fields {
     fn bytes(&self) -> &[u8];
     fn range(&self, col: usize) -> Option<std::ops::Range<usize>>;
+    /// The record's bytes as text, when they are valid UTF-8.
+    fn whole(&self) -> Option<&str> {
+        std::str::from_utf8(self.bytes()).ok()
+    }
 }
 
 impl Fields for csv::ByteRecord {
@@ -113,6 +117,9 @@ impl Fields for csv::ByteRecord {
 #[derive(Default)]
 struct Line<'a> {
     text: &'a [u8],
+    /// `text` as text, cut from the piece of file it lies in when that was checked to be
+    /// UTF-8 as a whole: a check over 256 KiB at once costs a fraction of one per line.
+    checked: Option<&'a str>,
     /// Where each comma is.
     commas: Vec<usize>,
 }
@@ -130,6 +137,10 @@ impl Fields for Line<'_> {
         let end = self.commas.get(col).copied().unwrap_or(self.text.len());
         Some(start..end)
     }
+
+    fn whole(&self) -> Option<&str> {
+        self.checked.or_else(|| std::str::from_utf8(self.text).ok())
+    }
 }
 
 /// The records of `data`, which holds no `"`, as the `csv` crate reads them (with the defaults
@@ -137,8 +148,14 @@ impl Fields for Line<'_> {
 /// are split at commas. `each` gets the record and the line the crate's `position()` gives it
 /// (counted from 1): the number of `\n` before the end of the previous record's first line
 /// ending, plus one (the crate reads no further before it returns a record).
-/// `tests::lines_are_what_the_csv_crate_reads` checks both against the crate.
-fn split_lines<'a>(data: &'a [u8], line: &mut Line<'a>, mut each: impl FnMut(u64, &Line<'a>)) {
+/// `tests::lines_are_what_the_csv_crate_reads` checks both against the crate. `text` is `data`
+/// when it is all valid UTF-8: a line ends at an ASCII byte, so it is a whole piece of that text.
+fn split_lines<'a>(
+    data: &'a [u8],
+    text: Option<&'a str>,
+    line: &mut Line<'a>,
+    mut each: impl FnMut(u64, &Line<'a>),
+) {
     let mut at = 0;
     let mut newlines = 0u64;
     // Line of the next record: fixed when the previous one ends.
@@ -159,15 +176,16 @@ fn split_lines<'a>(data: &'a [u8], line: &mut Line<'a>, mut each: impl FnMut(u64
         }
         line.commas.clear();
         let start = at;
-        while let Some(&b) = data.get(at) {
-            if b == b',' {
-                line.commas.push(at - start);
-            } else if b == b'\n' || b == b'\r' {
+        loop {
+            at = next_stop(data, at);
+            if data.get(at) != Some(&b',') {
                 break;
             }
+            line.commas.push(at - start);
             at += 1;
         }
         line.text = &data[start..at];
+        line.checked = text.and_then(|t| t.get(start..at));
         each(record_line, line);
         // The crate takes the first line-ending byte with the record.
         if let Some(&b) = data.get(at) {
@@ -178,9 +196,37 @@ fn split_lines<'a>(data: &'a [u8], line: &mut Line<'a>, mut each: impl FnMut(u64
     }
 }
 
+/// Where the first `,`, `\n` or `\r` of `data` at or after `at` is (`data.len()` if none):
+/// eight bytes a step, a handful of instructions each rather than per byte.
+fn next_stop(data: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The lowest set bit of `zero(v)` is on the first zero byte of `v` (bits above it may be
+    // wrong, from the borrow): so the lowest of the three is on the first stop.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & (ONES << 7);
+    while let Some(chunk) = data.get(at..at + 8) {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let hit = zero(v ^ (ONES * u64::from(b',')))
+            | zero(v ^ (ONES * u64::from(b'\n')))
+            | zero(v ^ (ONES * u64::from(b'\r')));
+        if hit != 0 {
+            return at + (hit.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&b) = data.get(at) {
+        if matches!(b, b',' | b'\n' | b'\r') {
+            return at;
+        }
+        at += 1;
+    }
+    at.min(data.len())
+}
+
 /// One field, trimmed; `None` when the column is absent or the field empty. `whole` is the
 /// record's text when it is all valid UTF-8 (checked once per row rather than once per field):
-/// a field is then valid unless its ends split a character.
+/// a field is then valid unless its ends split a character. Inlined: of its six calls a row,
+/// most are for columns the file does not have, which then cost a test rather than a call.
+#[inline(always)]
 fn field<'r>(
     rec: &'r impl Fields,
     whole: Option<&'r str>,
@@ -521,7 +567,8 @@ fn scan_split(
                         let piece = &body[range.clone()];
                         lines.push((k, piece.iter().filter(|b| **b == b'\n').count() as u64));
                         let mut piece_rows = 0;
-                        split_lines(piece, &mut line, |at, rec| {
+                        let text = std::str::from_utf8(piece).ok();
+                        split_lines(piece, text, &mut line, |at, rec| {
                             piece_rows += 1;
                             match row(rec, cols, source) {
                                 Ok(c) => {
@@ -630,7 +677,7 @@ fn row<'r>(
     cols: &Columns,
     source: &'r str,
 ) -> Result<CandidateRef<'r>, String> {
-    let whole = std::str::from_utf8(rec.bytes()).ok();
+    let whole = rec.whole();
     let named = |name: &str, col: Option<usize>| {
         field(rec, whole, col).map_err(|e| format!("`{name}`: {e}"))
     };
@@ -651,7 +698,10 @@ fn row<'r>(
         return Err("`handle` is empty".to_string());
     }
     let spaced = if bare.is_ascii() {
-        bare.bytes().any(|b| char::from(b).is_whitespace())
+        // ASCII white space is all at or below b' ': a test without an early exit, which the
+        // compiler turns into a few vector instructions, clears nearly every handle at once.
+        bare.bytes().fold(false, |low, b| low | (b <= b' '))
+            && bare.bytes().any(|b| char::from(b).is_whitespace())
     } else {
         bare.chars().any(char::is_whitespace)
     };
@@ -724,12 +774,24 @@ mod tests {
 
     fn split_records(data: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut out = Vec::new();
-        split_lines(data, &mut Line::default(), |line, rec| {
-            let fields = (0..=rec.commas.len())
-                .map(|c| rec.range(c).map_or(Vec::new(), |r| rec.text[r].to_vec()))
-                .collect();
-            out.push((line, fields));
-        });
+        split_lines(
+            data,
+            std::str::from_utf8(data).ok(),
+            &mut Line::default(),
+            |line, rec| {
+                // The text cut from the whole is what checking the line alone gives.
+                assert_eq!(
+                    rec.checked,
+                    std::str::from_utf8(rec.text)
+                        .ok()
+                        .filter(|_| std::str::from_utf8(data).is_ok())
+                );
+                let fields = (0..=rec.commas.len())
+                    .map(|c| rec.range(c).map_or(Vec::new(), |r| rec.text[r].to_vec()))
+                    .collect();
+                out.push((line, fields));
+            },
+        );
         out
     }
 
@@ -752,11 +814,47 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The eight-bytes-a-step search finds the first stop, whatever the bytes around it.
+        #[test]
+        fn next_stop_finds_the_first_stop(
+            data in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(b'\n'), proptest::strategy::Just(b'\r'),
+                    proptest::strategy::Just(b','), proptest::num::u8::ANY,
+                    proptest::strategy::Just(b'-'), proptest::strategy::Just(b'+'),
+                    proptest::strategy::Just(0x0b), proptest::strategy::Just(0x8c),
+                ],
+                0..40,
+            ),
+            from in 0usize..45,
+        ) {
+            let naive = data
+                .iter()
+                .skip(from)
+                .position(|b| matches!(b, b',' | b'\n' | b'\r'))
+                .map_or(data.len(), |i| from + i);
+            proptest::prop_assert_eq!(next_stop(&data, from), naive);
+        }
+    }
+
     #[test]
     fn a_line_is_split_as_the_csv_crate_splits_it() {
         let data = b"x,a\r\n\r\nx,b,,\n\n\rx\rlast";
         assert_eq!(split_records(data), csv_records(data));
         assert_eq!(split_records(data).len(), 4);
+    }
+
+    #[test]
+    fn every_ascii_space_in_a_handle_is_refused_and_nothing_else() {
+        for b in 0u8..128 {
+            let handle = [b'a', b'b', b, b'c', b'd'];
+            let rec = csv::ByteRecord::from(vec![&b"x"[..], &handle[..], &b""[..]]);
+            let refused = row(&rec, &cols(), "f.csv")
+                .err()
+                .is_some_and(|e| e.contains("contains a space"));
+            assert_eq!(refused, char::from(b).is_whitespace(), "byte {b:#x}");
+        }
     }
 
     #[test]
