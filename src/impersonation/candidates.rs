@@ -312,6 +312,42 @@ struct WorkerOut {
     candidates: u64,
 }
 
+impl WorkerOut {
+    /// One row read: scored when it is a candidate, else counted, and its diagnostic kept
+    /// while there is room (then `true`).
+    #[inline]
+    fn take(
+        &mut self,
+        row: Result<CandidateRef<'_>, String>,
+        search: &Search,
+        scratch: &mut super::Scratch,
+        found: &std::sync::atomic::AtomicUsize,
+        bad: impl FnOnce(String) -> Diagnostic,
+    ) -> bool {
+        match row {
+            Ok(c) => {
+                self.candidates += 1;
+                let hits = search.evaluate(c, scratch);
+                // Only when there is something to add: an atomic add on every row would
+                // bounce the counter's cache line between the workers a million times.
+                if !hits.is_empty() {
+                    found.fetch_add(hits.len(), std::sync::atomic::Ordering::Relaxed);
+                }
+                self.hits.extend(hits);
+                false
+            }
+            Err(msg) => {
+                self.bad_count += 1;
+                let keep = self.bad.len() < MAX_ROW_DIAGNOSTICS;
+                if keep {
+                    self.bad.push(bad(msg));
+                }
+                keep
+            }
+        }
+    }
+}
+
 pub(super) fn scan(
     search: &mut Search,
     path: &Path,
@@ -376,28 +412,9 @@ pub(super) fn scan(
                         let Ok(batch) = batch else { break };
                         for rec in batch.rows() {
                             let line = rec.position().map_or(0, |p| p.line());
-                            match row(rec, cols, source) {
-                                Ok(c) => {
-                                    out.candidates += 1;
-                                    let hits = shared.evaluate(c, &mut scratch);
-                                    // Only when there is something to add: an atomic add
-                                    // on every row would bounce the counter's cache line
-                                    // between the workers a million times.
-                                    if !hits.is_empty() {
-                                        found.fetch_add(
-                                            hits.len(),
-                                            std::sync::atomic::Ordering::Relaxed,
-                                        );
-                                    }
-                                    out.hits.extend(hits);
-                                }
-                                Err(msg) => {
-                                    out.bad_count += 1;
-                                    if out.bad.len() < MAX_ROW_DIAGNOSTICS {
-                                        out.bad.push(diag(file, line, msg));
-                                    }
-                                }
-                            }
+                            out.take(row(rec, cols, source), shared, &mut scratch, found, |m| {
+                                diag(file, line, m)
+                            });
                         }
                         // The reader may have finished and gone: then the batch is just freed.
                         let _ = back.send(batch);
@@ -570,25 +587,16 @@ fn scan_split(
                         let text = std::str::from_utf8(piece).ok();
                         split_lines(piece, text, &mut line, |at, rec| {
                             piece_rows += 1;
-                            match row(rec, cols, source) {
-                                Ok(c) => {
-                                    out.candidates += 1;
-                                    let hits = shared.evaluate(c, &mut scratch);
-                                    if !hits.is_empty() {
-                                        found.fetch_add(
-                                            hits.len(),
-                                            std::sync::atomic::Ordering::Relaxed,
-                                        );
-                                    }
-                                    out.hits.extend(hits);
-                                }
-                                Err(msg) => {
-                                    out.bad_count += 1;
-                                    if out.bad.len() < MAX_ROW_DIAGNOSTICS {
-                                        out.bad.push(diag(file, 0, msg));
-                                        bad_at.push((k, at));
-                                    }
-                                }
+                            // The line is known once every piece is counted: fixed later.
+                            let kept = out.take(
+                                row(rec, cols, source),
+                                shared,
+                                &mut scratch,
+                                found,
+                                |m| diag(file, 0, m),
+                            );
+                            if kept {
+                                bad_at.push((k, at));
                             }
                         });
                         rows += piece_rows;
