@@ -617,41 +617,17 @@ async fn page_evidence(http: &Arc<Http>, inv: &Inventory) -> (Option<PageEvidenc
     let Some(url) = inv.organisation.official_accounts_page.clone() else {
         return (None, tally);
     };
-    let host = Url::parse(&url)
-        .map(|u| host_key(&u))
-        .unwrap_or_else(|_| url.clone());
-    let source = format!("official accounts page ({host})");
     let mut ev = PageEvidence {
         url: url.clone(),
         ..Default::default()
     };
-    let base = match Url::parse(&url) {
-        Ok(b) => b,
-        Err(_) => {
-            let reason = format!("{url}: not a URL");
-            tally.failed(&source, &host, reason.clone());
+    let (base, fetched) = match fetch_page(http, &url, "official accounts page", &mut tally).await {
+        Ok(read) => read,
+        Err(reason) => {
             ev.error = Some(reason);
             return (Some(ev), tally);
         }
     };
-    http.progress().plan(1);
-    let answer = http.get(&url).await;
-    http.progress().done(1);
-    let fetched = match answer {
-        Ok(f) if f.ok() => f,
-        Ok(f) => {
-            let reason = format!("{host}: HTTP {}", f.status);
-            tally.failed(&source, &host, reason.clone());
-            ev.error = Some(reason);
-            return (Some(ev), tally);
-        }
-        Err(e) => {
-            tally.failed(&source, &host, e.to_string());
-            ev.error = Some(e.to_string());
-            return (Some(ev), tally);
-        }
-    };
-    tally.ok(&source, &host);
     ev.fetched_at = Some(fetched.fetched_at.to_string());
     let parsed = page::parse(&fetched.body, &base);
     for a in inv
@@ -678,6 +654,45 @@ async fn page_evidence(http: &Arc<Http>, inv: &Inventory) -> (Option<PageEvidenc
     (Some(ev), tally)
 }
 
+/// Reads one page of the organisation's website: its address and answer, or why it could not
+/// be read. Either way the tally records it as a source named `what (host)`.
+async fn fetch_page(
+    http: &Arc<Http>,
+    url: &str,
+    what: &str,
+    tally: &mut Tally,
+) -> Result<(Url, super::http::Fetched), String> {
+    let parsed = Url::parse(url);
+    let host = parsed
+        .as_ref()
+        .map(host_key)
+        .unwrap_or_else(|_| url.to_owned());
+    let source = format!("{what} ({host})");
+    let Ok(base) = parsed else {
+        let reason = format!("{url}: not a URL");
+        tally.failed(&source, &host, reason.clone());
+        return Err(reason);
+    };
+    http.progress().plan(1);
+    let answer = http.get(url).await;
+    http.progress().done(1);
+    match answer {
+        Ok(f) if f.ok() => {
+            tally.ok(&source, &host);
+            Ok((base, f))
+        }
+        Ok(f) => {
+            let reason = format!("{host}: HTTP {}", f.status);
+            tally.failed(&source, &host, reason.clone());
+            Err(reason)
+        }
+        Err(e) => {
+            tally.failed(&source, &host, e.to_string());
+            Err(e.to_string())
+        }
+    }
+}
+
 /// The house-rules page named by `house_rules.url`, read as sentences for BRAND-06; a page that
 /// cannot be read is recorded with the reason, which makes BRAND-06 an error rather than a
 /// pass on the inventory's word.
@@ -689,32 +704,9 @@ async fn house_rules_evidence(
     let Some(url) = inv.house_rules.as_ref().and_then(|r| r.url.clone()) else {
         return (None, tally);
     };
-    let host = Url::parse(&url)
-        .map(|u| host_key(&u))
-        .unwrap_or_else(|_| url.clone());
-    let source = format!("house-rules page ({host})");
-    if Url::parse(&url).is_err() {
-        let reason = format!("{url}: not a URL");
-        tally.failed(&source, &host, reason.clone());
-        return (Some(HouseRulesPage::unread(&url, reason)), tally);
-    }
-    http.progress().plan(1);
-    let answer = http.get(&url).await;
-    http.progress().done(1);
-    let page = match answer {
-        Ok(f) if f.ok() => {
-            tally.ok(&source, &host);
-            HouseRulesPage::read(&url, &page::text(&f.body))
-        }
-        Ok(f) => {
-            let reason = format!("{host}: HTTP {}", f.status);
-            tally.failed(&source, &host, reason.clone());
-            HouseRulesPage::unread(&url, reason)
-        }
-        Err(e) => {
-            tally.failed(&source, &host, e.to_string());
-            HouseRulesPage::unread(&url, e.to_string())
-        }
+    let page = match fetch_page(http, &url, "house-rules page", &mut tally).await {
+        Ok((_, f)) => HouseRulesPage::read(&url, &page::text(&f.body)),
+        Err(reason) => HouseRulesPage::unread(&url, reason),
     };
     (Some(page), tally)
 }
