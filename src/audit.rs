@@ -76,6 +76,9 @@ pub struct Loaded {
 pub struct Audit {
     pub report: Report,
     pub warnings: Vec<Diagnostic>,
+    /// The platform catalogue the audit used (with `--platforms` corrections), for what a
+    /// command says beside the report.
+    pub platforms: crate::model::platforms::SharedCatalogue,
 }
 
 /// Reads and validates every input; every problem is reported at once (exit 2).
@@ -181,6 +184,7 @@ pub fn run(plan: &Plan) -> crate::Result<Audit> {
     Ok(Audit {
         report,
         warnings: inv.warnings.clone(),
+        platforms: inv.platforms.clone(),
     })
 }
 

@@ -196,7 +196,9 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         ));
     }
     let plan = args.plan(!ui.quiet)?;
-    let audit::Audit { report, warnings } = audit::run(&plan)?;
+    let audit::Audit {
+        report, warnings, ..
+    } = audit::run(&plan)?;
     super::print_warnings(&warnings, ui);
     let opts = render::RenderOptions {
         templates: args.templates.clone(),

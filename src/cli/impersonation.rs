@@ -93,10 +93,12 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         ));
     }
     let plan = args.audit_args().plan(!ui.quiet)?;
-    let crate::audit::Audit { report, warnings } = crate::audit::run(&plan)?;
+    let crate::audit::Audit {
+        report,
+        warnings,
+        platforms: catalogue,
+    } = crate::audit::run(&plan)?;
     super::print_warnings(&warnings, ui);
-    // The audit read it already, so it cannot fail here in a way it did not there.
-    let catalogue = crate::model::load::load_catalogue(args.platforms.as_deref())?;
     let flagged: Vec<&Suspect> = report
         .impersonation
         .iter()
@@ -136,7 +138,7 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
                 crate::render::text::sanitize(&s.reasons.join("; "))
             ));
             if let Some(url) = crate::model::Platform::parse(&s.platform)
-                .and_then(crate::impersonation::report_form_url)
+                .and_then(|p| crate::impersonation::report_form_url(&catalogue, p))
             {
                 o.push_str(&format!("            report it: {url}\n"));
             }
