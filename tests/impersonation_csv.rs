@@ -100,3 +100,77 @@ fn split_and_streamed_reads_agree() {
     assert_eq!(split.3, vec![20_002, 33_335]);
     assert_eq!(split.4, vec!["WestmerePo1ice", "CopyCat_99"]);
 }
+
+/// A row that repeats one already scored is skipped: the answer must be the one every row
+/// scored alone gives, including repeats that differ only in a field the score reads (a bio
+/// that names the force, a home link, a copied display name), in either order.
+#[test]
+fn repeated_rows_give_the_answer_of_every_row_scored() {
+    let rows = [
+        "x,WestmerePo1ice,,,",
+        "x,WestmerePo1ice,,Official account of Westmere Police,",
+        "x,WestmerePo1ice,Westmere Police,,",
+        "x,WestmerePo1ice,,,https://westmere.police.uk/",
+        "x,westmerepo1ice,,,",
+        "x,WestmerePolcie,,,",
+        "x,WestmerePolcie,,Westmere Police news,",
+        "tiktok,WestmerePolcie,,,",
+        "x,cat_pictures,,,",
+    ];
+    let mut text = String::from("platform,handle,display_name,bio,url\n");
+    // Forwards and backwards, many times over, so that each worker sees repeats in both orders.
+    for i in 0..40_000usize {
+        let k = if (i / rows.len()) % 2 == 0 {
+            i % rows.len()
+        } else {
+            rows.len() - 1 - i % rows.len()
+        };
+        text.push_str(rows[k]);
+        text.push('\n');
+    }
+    assert!(
+        text.len() > 1 << 20,
+        "large enough to be split among workers"
+    );
+    let f = write(&text);
+    let mut scanned = Search::new(&westmere(), None);
+    let stats = scanned.scan_csv(f.path(), false).expect("scan runs");
+    assert_eq!(stats.candidates, 40_000, "every repeat is still counted");
+
+    let source = f
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let one_by_one = |rows: &[&str]| {
+        let mut s = Search::new(&westmere(), None);
+        for row in rows {
+            let cells: Vec<&str> = row.split(',').collect();
+            let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            s.consider(&palisade::impersonation::Candidate {
+                platform: palisade::model::Platform::parse(cells[0]).expect("platform"),
+                handle: cells[1].to_string(),
+                display_name: opt(cells[2]),
+                bio: opt(cells[3]),
+                url: opt(cells[4]),
+                followers: None,
+                created_on: None,
+                source: source.clone(),
+            });
+        }
+        serde_json::to_string_pretty(&s.finish()).expect("serialise")
+    };
+    let expected = one_by_one(&rows);
+    let bare: Vec<&str> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.ends_with(",,,"))
+        .collect();
+    assert_ne!(
+        expected,
+        one_by_one(&bare),
+        "the other fields change the answer"
+    );
+    let scanned = serde_json::to_string_pretty(&scanned.finish()).expect("serialise");
+    assert_eq!(scanned, expected);
+}

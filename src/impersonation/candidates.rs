@@ -402,7 +402,7 @@ pub(super) fn scan(
                 let back = back_tx.clone();
                 scope.spawn(move || {
                     let mut out = WorkerOut::default();
-                    let mut scratch = super::Scratch::default();
+                    let mut scratch = super::Scratch::for_scan();
                     loop {
                         // A poisoned lock means another worker panicked: stop taking work.
                         let batch = match rx.lock() {
@@ -576,7 +576,7 @@ fn scan_split(
                     let mut bad_at = Vec::new();
                     let mut lines = Vec::new();
                     let mut rows = 0u64;
-                    let mut scratch = super::Scratch::default();
+                    let mut scratch = super::Scratch::for_scan();
                     let mut line = Line::default();
                     loop {
                         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

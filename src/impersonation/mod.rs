@@ -137,6 +137,57 @@ pub struct Search {
 pub(crate) struct Scratch {
     ids: Vec<u32>,
     quick: prefilter::Buffers,
+    /// In a file scan, the rows already scored on this thread (see [`Repeats`]).
+    repeats: Option<Repeats>,
+}
+
+impl Scratch {
+    /// For one thread of one file scan: a row that repeats one it has scored is not scored
+    /// again.
+    pub(crate) fn for_scan() -> Scratch {
+        Scratch {
+            repeats: Some(Repeats::default()),
+            ..Scratch::default()
+        }
+    }
+}
+
+/// The candidates (every field the search reads) that passed the prefilter on one thread of one
+/// scan. Lists gathered from several searches repeat accounts, and scoring a repeat gives the
+/// very suspects already found, which [`Search::merge`] would keep unchanged: so a repeat is
+/// skipped. Only rows past the prefilter are remembered (a few in a thousand), up to
+/// [`Repeats::MAX`]; past that, rows are simply scored again.
+#[derive(Default)]
+struct Repeats {
+    seen: HashSet<Box<[u8]>>,
+    key: Vec<u8>,
+}
+
+impl Repeats {
+    const MAX: usize = 1 << 16;
+
+    /// Whether `c` is new to this thread (and remembered from now on, while there is room).
+    fn first_time(&mut self, c: CandidateRef<'_>) -> bool {
+        self.key.clear();
+        self.key.extend_from_slice(c.platform.as_str().as_bytes());
+        // Length-prefixed: no choice of separator byte could be missing from every field.
+        for field in [Some(c.handle), c.display_name, c.bio, c.url, Some(c.source)] {
+            match field {
+                Some(f) => {
+                    self.key.extend_from_slice(&(f.len() as u64).to_le_bytes());
+                    self.key.extend_from_slice(f.as_bytes());
+                }
+                None => self.key.extend_from_slice(&u64::MAX.to_le_bytes()),
+            }
+        }
+        if self.seen.contains(self.key.as_slice()) {
+            return false;
+        }
+        if self.seen.len() < Self::MAX {
+            self.seen.insert(self.key.as_slice().into());
+        }
+        true
+    }
 }
 
 impl Search {
@@ -262,6 +313,11 @@ impl Search {
                 .may_relate(c.platform, trimmed, c.display_name, &mut scratch.quick)
         {
             return Vec::new();
+        }
+        if let Some(repeats) = &mut scratch.repeats {
+            if !repeats.first_time(c) {
+                return Vec::new();
+            }
         }
         let ids = &mut scratch.ids;
         let key = handle_key(c.platform, trimmed);

@@ -324,9 +324,14 @@ struct EditFilter {
 }
 
 impl EditFilter {
-    fn new(mut forms: Vec<Box<str>>) -> EditFilter {
-        forms.sort_by_key(|f| (f.chars().count(), f.clone()));
-        forms.dedup();
+    /// `forms`: each with whether it may have been cut. The scorer cuts only an official's whole
+    /// plain name ([`super::score::truncation`] of `plain`), never its plain core: the cut test
+    /// need not reach the cores.
+    fn new(mut forms: Vec<(Box<str>, bool)>) -> EditFilter {
+        // A form that is one official's name and another's core may be cut: `true` first.
+        forms.sort_by(|(a, x), (b, y)| (a.chars().count(), a, !x).cmp(&(b.chars().count(), b, !y)));
+        forms.dedup_by(|later, first| later.0 == first.0);
+        let (forms, may_cut): (Vec<Box<str>>, Vec<bool>) = forms.into_iter().unzip();
         let chars: Vec<Vec<char>> = forms.iter().map(|f| f.chars().collect()).collect();
         let words = forms.len().div_ceil(64).max(1);
         let longest = chars.iter().map(Vec::len).max().unwrap_or(0);
@@ -367,7 +372,7 @@ impl EditFilter {
             // A name of `len` characters can be a cut of this form when some prefix of
             // [min_kept, all but one] characters is within MAX_EDITS of its length.
             let (lo, hi) = (min_kept(cs.len()), cs.len().saturating_sub(1));
-            if lo <= hi {
+            if lo <= hi && may_cut[f] {
                 for len in
                     lo.saturating_sub(MAX_CUT_EDITS)..(hi + MAX_CUT_EDITS + 1).min(places + 1)
                 {
@@ -526,7 +531,7 @@ impl Prefilter {
     pub fn new(officials: &[Side]) -> Prefilter {
         let mut platforms: HashMap<Platform, PlatformFilter> = HashMap::new();
         let mut cores: HashMap<Platform, Vec<&str>> = HashMap::new();
-        let mut plains: HashMap<Platform, Vec<Box<str>>> = HashMap::new();
+        let mut plains: HashMap<Platform, Vec<(Box<str>, bool)>> = HashMap::new();
         let mut cross_all = HashKeys::default();
         for o in officials {
             cross_all.insert(text_hash(o.forms.folded.as_bytes()));
@@ -549,9 +554,9 @@ impl Prefilter {
                 cores.entry(o.platform).or_default().push(&f.core);
             }
             let forms = plains.entry(o.platform).or_default();
-            forms.push(f.plain.as_str().into());
+            forms.push((f.plain.as_str().into(), true));
             if f.plain_core != f.plain {
-                forms.push(f.plain_core.as_str().into());
+                forms.push((f.plain_core.as_str().into(), false));
             }
         }
         for (platform, pats) in cores {
@@ -736,7 +741,11 @@ mod tests {
 
     #[test]
     fn edit_filter_finds_forms_within_two_edits() {
-        let f = EditFilter::new(vec!["westmerepollce".into(), "wmp".into(), "ab".into()]);
+        let f = EditFilter::new(vec![
+            ("westmerepollce".into(), true),
+            ("wmp".into(), true),
+            ("ab".into(), true),
+        ]);
         let mut buf = EditBuffers::default();
         let mut near = |s: &str| f.near(s.as_bytes(), &mut buf);
         for yes in [
@@ -809,6 +818,24 @@ mod tests {
     }
 
     #[test]
+    fn only_forms_that_may_be_cut_are_tried_as_cut() {
+        let mut buf = EditBuffers::default();
+        let name = b"kestrelfordfi";
+        let whole = EditFilter::new(vec![("kestrelfordfire".into(), true)]);
+        assert!(whole.near_prefix(name, &mut buf));
+        // The same text as another official's plain core only: the scorer never cuts a core.
+        let core = EditFilter::new(vec![("kestrelfordfire".into(), false)]);
+        assert!(!core.near_prefix(name, &mut buf));
+        assert!(core.near(b"kestrelfordfir", &mut buf), "still an edit form");
+        // One official's core and another's whole name: cut.
+        let both = EditFilter::new(vec![
+            ("kestrelfordfire".into(), false),
+            ("kestrelfordfire".into(), true),
+        ]);
+        assert!(both.near_prefix(name, &mut buf));
+    }
+
+    #[test]
     fn quick_forms_are_the_full_forms() {
         for h in [
             "TheRealWestmerePolice_Official",
@@ -829,7 +856,7 @@ mod tests {
             forms in proptest::collection::vec("[abcd]{0,12}", 1..80),
             names in proptest::collection::vec("[abcde]{0,15}", 1..20),
         ) {
-            let filter = EditFilter::new(forms.iter().map(|f| f.as_str().into()).collect());
+            let filter = EditFilter::new(forms.iter().map(|f| (f.as_str().into(), true)).collect());
             let mut buf = EditBuffers::default();
             for name in &names {
                 let expected = forms.iter().any(|f| damerau_levenshtein(f, name) <= MAX_EDITS);
@@ -844,7 +871,7 @@ mod tests {
             forms in proptest::collection::vec("[abcd]{0,14}", 1..150),
             names in proptest::collection::vec("[abcde]{0,15}", 1..20),
         ) {
-            let filter = EditFilter::new(forms.iter().map(|f| f.as_str().into()).collect());
+            let filter = EditFilter::new(forms.iter().map(|f| (f.as_str().into(), true)).collect());
             let mut buf = EditBuffers::default();
             for name in &names {
                 let expected = forms.iter().any(|f| {
