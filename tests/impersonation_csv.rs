@@ -120,7 +120,7 @@ fn repeated_rows_give_the_answer_of_every_row_scored() {
     let mut text = String::from("platform,handle,display_name,bio,url\n");
     // Forwards and backwards, many times over, so that each worker sees repeats in both orders.
     for i in 0..40_000usize {
-        let k = if (i / rows.len()) % 2 == 0 {
+        let k = if (i / rows.len()).is_multiple_of(2) {
             i % rows.len()
         } else {
             rows.len() - 1 - i % rows.len()
