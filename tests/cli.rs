@@ -544,3 +544,26 @@ fn csv_excel_writes_a_bom_and_crlf() {
         "{err}"
     );
 }
+
+/// `palisade impersonation` compiles no check, yet a policy override naming no check is still
+/// refused, as `audit` refuses it; a real id (in any case) is accepted.
+#[test]
+fn impersonation_refuses_an_override_of_no_check() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let candidates = dir.path().join("c.csv");
+    std::fs::write(&candidates, "platform,handle\nx,WestmerePo1ice\n").expect("write");
+    let c = candidates.to_str().expect("utf-8 path");
+    for (overrides, code) in [("{AUTH-99: low}", 2), ("{auth-01: low}", 1)] {
+        let policy = dir.path().join("policy.yaml");
+        std::fs::write(&policy, format!("severity_overrides: {overrides}\n")).expect("write");
+        let p = policy.to_str().expect("utf-8 path");
+        let (got, out, err) =
+            stdout_of(&["impersonation", EXAMPLE, "--candidates", c, "--policy", p]);
+        assert_eq!(got, code, "{overrides}: {out}{err}");
+        if code == 2 {
+            assert!(err.contains("`AUTH-99`, which is not a check id"), "{err}");
+        } else {
+            assert!(out.contains("WestmerePo1ice"), "{out}");
+        }
+    }
+}

@@ -20,6 +20,38 @@ fn audit_str(yaml: &str) -> Report {
     )
 }
 
+/// `palisade impersonation` checks policy overrides against the built-in ids without compiling
+/// a check: each built-in definition must be named after its id.
+#[test]
+fn builtin_ids_are_known_without_compiling() {
+    let r = Registry::builtin().expect("builtin");
+    for c in &r.checks {
+        assert!(
+            Registry::is_builtin_id(&c.def.id),
+            "{} is its file's name",
+            c.def.id
+        );
+        assert!(
+            Registry::is_builtin_id(&c.def.id.to_lowercase()),
+            "{}: case ignored, as `get` does",
+            c.def.id
+        );
+    }
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/checks"))
+        .expect("checks/")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml")
+        })
+        .count();
+    assert_eq!(files, r.checks.len(), "one definition per file");
+    assert!(!Registry::is_builtin_id("AUTH-99"));
+    assert!(!Registry::is_builtin_id(""));
+    assert!(Registry::empty().checks.is_empty());
+}
+
 #[test]
 fn builtin_ids_are_unique_and_every_definition_parses() {
     let r = Registry::builtin().expect("every built-in definition parses and compiles");

@@ -149,6 +149,7 @@ impl Args {
             baseline: self.baseline.clone(),
             redact: self.redact,
             progress,
+            checks: true,
         })
     }
 }

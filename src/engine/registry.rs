@@ -218,6 +218,28 @@ impl Registry {
             .filter(move |(_, c)| c.def.scope.contains(&scope))
     }
 
+    /// No checks at all: for a run that needs the context but not the catalogue
+    /// (`palisade impersonation`), so that nothing is compiled.
+    pub fn empty() -> Registry {
+        Registry {
+            checks: Vec::new(),
+            env: cel_rule::env(),
+        }
+    }
+
+    /// Whether `id` names a built-in check (as [`Registry::get`] compares, ignoring case),
+    /// known without compiling one: each built-in definition is named after its id, which
+    /// `tests/engine.rs` holds to.
+    pub fn is_builtin_id(id: &str) -> bool {
+        BUILTIN.files().any(|f| {
+            is_yaml(f.path())
+                && f.path()
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(id))
+        })
+    }
+
     pub fn get(&self, id: &str) -> Option<&Check> {
         self.checks
             .iter()
