@@ -152,66 +152,72 @@ struct FormLens {
     mask: u64,
 }
 
-/// The skeleton, its shape key and the plain form of the ASCII `name`, written in one pass
-/// over it to the front of `bare`, `key` and `plain` (which only grow, and are never
-/// cleared: the lengths say what was written); `None` when some byte's skeleton is not ASCII.
-/// The same forms as [`skeleton_ascii`], [`shape::key_into`] and the plain map byte by byte,
-/// since each of those works a byte at a time.
-fn ascii_forms(
-    name: &[u8],
-    bare: &mut Vec<u8>,
-    key: &mut Vec<u8>,
-    plain: &mut Vec<u8>,
-) -> Option<FormLens> {
-    let table = &maps().forms;
-    let n = name.len();
-    // Two more than the most each can take, so that both bytes of a byte's part can always
-    // be written (the second is overwritten or left past the end when there is only one).
-    for (v, len) in [
-        (&mut *bare, 2 * n + 2),
-        (&mut *key, 2 * n + 2),
-        (&mut *plain, n + 2),
-    ] {
-        if v.len() < len {
-            v.resize(len, 0);
+/// Longest name (bytes) the quick forms are written for. Each form then fits a buffer that a
+/// `u8` index cannot run past, so writing a byte needs no bounds check (a third of the
+/// instructions of the loop before). Longer names, which few platforms allow at all, take
+/// the full path.
+const QUICK_MAX: usize = 126;
+
+/// The quick forms of one name: skeleton, shape key, plain. Two bytes past the most a name of
+/// [`QUICK_MAX`] bytes writes (2 × 126), so that both bytes of a byte's part can always be
+/// written (the second is overwritten or left past the end when there is only one), at any
+/// `u8` index.
+const QUICK_BUF: usize = 258;
+const _: () = assert!(2 * QUICK_MAX + 2 <= u8::MAX as usize && QUICK_BUF == u8::MAX as usize + 3);
+
+/// Where [`ascii_forms`] writes, reused from row to row and never cleared: the lengths say
+/// what was written.
+struct QuickForms {
+    bare: [u8; QUICK_BUF],
+    key: [u8; QUICK_BUF],
+    plain: [u8; QUICK_BUF],
+}
+
+impl Default for QuickForms {
+    fn default() -> Self {
+        QuickForms {
+            bare: [0; QUICK_BUF],
+            key: [0; QUICK_BUF],
+            plain: [0; QUICK_BUF],
         }
     }
-    // Slices rather than the vectors: their pointers and lengths then stay in registers
-    // instead of being read again after every byte written (about 40 instructions a byte
-    // before, most of a row's forms).
-    let (bare, key, plain) = (
-        bare.as_mut_slice(),
-        key.as_mut_slice(),
-        plain.as_mut_slice(),
-    );
-    let mut out = FormLens {
-        bare: 0,
-        key: 0,
-        plain: 0,
-        mask: 0,
-    };
+}
+
+/// The skeleton, its shape key and the plain form of the ASCII `name`, written in one pass
+/// over it to the front of `out`'s buffers; `None` when some byte's skeleton is not ASCII, or
+/// the name is longer than [`QUICK_MAX`]. The same forms as [`skeleton_ascii`],
+/// [`shape::key_into`] and the plain map byte by byte, since each of those works a byte at a
+/// time.
+fn ascii_forms(name: &[u8], out: &mut QuickForms) -> Option<FormLens> {
+    if name.len() > QUICK_MAX {
+        return None;
+    }
+    let table = &maps().forms;
+    // `u8` positions: at most 2 × QUICK_MAX, and every index below stays inside a buffer.
+    let (mut bare, mut key, mut plain) = (0u8, 0u8, 0u8);
+    let mut mask = 0u64;
     for b in name {
         let f = &table[usize::from(b & 0x7f)];
         if f.bare_len > 2 {
             return None;
         }
-        // Always in range (the sizes above); `None` would only send the row on.
-        let (Some(bs), Some(ks), Some(p)) = (
-            bare.get_mut(out.bare..out.bare + 2),
-            key.get_mut(out.key..out.key + 2),
-            plain.get_mut(out.plain),
-        ) else {
-            return None;
-        };
-        bs.copy_from_slice(&f.bare);
-        ks.copy_from_slice(&f.key);
-        *p = f.plain;
-        out.bare += usize::from(f.bare_len);
-        out.key += usize::from(f.key_len);
-        out.plain += usize::from(f.plain_len);
-        out.mask |= f.mask;
+        let (i, j, k) = (usize::from(bare), usize::from(key), usize::from(plain));
+        out.bare[i] = f.bare[0];
+        out.bare[i + 1] = f.bare[1];
+        out.key[j] = f.key[0];
+        out.key[j + 1] = f.key[1];
+        out.plain[k] = f.plain;
+        bare += f.bare_len;
+        key += f.key_len;
+        plain += f.plain_len;
+        mask |= f.mask;
     }
-    Some(out)
+    Some(FormLens {
+        bare: usize::from(bare),
+        key: usize::from(key),
+        plain: usize::from(plain),
+        mask,
+    })
 }
 
 #[derive(Default)]
@@ -250,11 +256,9 @@ pub struct Prefilter {
 /// Buffers reused from row to row.
 #[derive(Default)]
 pub struct Buffers {
-    bare: Vec<u8>,
-    plain: Vec<u8>,
+    forms: QuickForms,
     display: Vec<u8>,
     lower: Vec<u8>,
-    key: Vec<u8>,
     core_key: Vec<u8>,
     edits: EditBuffers,
 }
@@ -658,11 +662,10 @@ impl Prefilter {
                 return true;
             }
         }
-        let Some(lens) = ascii_forms(name.as_bytes(), &mut buf.bare, &mut buf.key, &mut buf.plain)
-        else {
+        let Some(lens) = ascii_forms(name.as_bytes(), &mut buf.forms) else {
             return true;
         };
-        let bare = buf.bare.get(..lens.bare).unwrap_or_default();
+        let bare = buf.forms.bare.get(..lens.bare).unwrap_or_default();
         if bare.is_empty() {
             return false;
         }
@@ -672,7 +675,7 @@ impl Prefilter {
         if p.exact.contains(text_hash(bare)) || (has_core && p.exact.contains(text_hash(core))) {
             return true;
         }
-        let key = buf.key.get(..lens.key).unwrap_or_default();
+        let key = buf.forms.key.get(..lens.key).unwrap_or_default();
         if p.shapes.contains(text_hash(key)) {
             return true;
         }
@@ -688,7 +691,7 @@ impl Prefilter {
         {
             return true;
         }
-        let plain = buf.plain.get(..lens.plain).unwrap_or_default();
+        let plain = buf.forms.plain.get(..lens.plain).unwrap_or_default();
         let core = plain_core_range(plain);
         if p.edits.near(plain, &mut buf.edits)
             || (core != (0..plain.len())
@@ -825,13 +828,12 @@ mod tests {
     /// core and the bare form's shape key.
     fn quick_forms(h: &str) -> Option<(String, String, String, String, String)> {
         // Left over from a longer name: only the lengths say what was written.
-        let mut buf = Buffers {
-            bare: vec![b'#'; 64],
-            key: vec![b'#'; 64],
-            plain: vec![b'#'; 64],
-            ..Buffers::default()
+        let mut buf = QuickForms {
+            bare: [b'#'; QUICK_BUF],
+            key: [b'#'; QUICK_BUF],
+            plain: [b'#'; QUICK_BUF],
         };
-        let lens = ascii_forms(h.as_bytes(), &mut buf.bare, &mut buf.key, &mut buf.plain)?;
+        let lens = ascii_forms(h.as_bytes(), &mut buf)?;
         let (bare, plain) = (&buf.bare[..lens.bare], &buf.plain[..lens.plain]);
         assert_eq!(lens.mask, char_mask(&String::from_utf8_lossy(bare)), "{h}");
         let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap_or_default();
@@ -865,6 +867,27 @@ mod tests {
             ("kestrelfordfire".into(), true),
         ]);
         assert!(both.near_prefix(name, &mut buf));
+    }
+
+    #[test]
+    fn the_longest_quick_name_fits_and_a_longer_one_takes_the_full_path() {
+        let mut out = QuickForms::default();
+        // Every `w` is two skeleton bytes (`vv`) and two of the shape key (`uu`): the most a
+        // name can write.
+        let longest = [b'w'; QUICK_MAX];
+        let lens = ascii_forms(&longest, &mut out).expect("fits");
+        assert_eq!(
+            (lens.bare, lens.key, lens.plain),
+            (2 * QUICK_MAX, 2 * QUICK_MAX, QUICK_MAX)
+        );
+        assert_eq!(&out.bare[..lens.bare], "vv".repeat(QUICK_MAX).as_bytes());
+        assert_eq!(&out.key[..lens.key], "uu".repeat(QUICK_MAX).as_bytes());
+        assert!(ascii_forms(&[b'w'; QUICK_MAX + 1], &mut out).is_none());
+        // Past the quick path the answer is "maybe", never "no": the full path decides.
+        let f = filter(&["WestmerePolice"]);
+        let mut buf = Buffers::default();
+        assert!(!f.may_relate(Platform::X, &"x".repeat(QUICK_MAX), None, &mut buf));
+        assert!(f.may_relate(Platform::X, &"x".repeat(QUICK_MAX + 1), None, &mut buf));
     }
 
     #[test]
