@@ -12,25 +12,24 @@ and counts how many planted look-alikes each finds.
 Usage: python3 benches/impersonation_vs_rapidfuzz.py [--runs 3] [--candidates 1000000]
 (build first: cargo build --release --example impersonation_scan)
 
-MEASURED (2026-11-30 08:57 UTC, `--runs 3`, seed 7, release build, three series alternated with
-the build before that morning's second round of work, the shared 2-core machine at a load
-average of 1.2-1.3 from other builds, so wall-clock figures are noisy; 968 planted look-alikes
-of ten kinds, including "truncated" (a letter doubled or Real, The, Official added, then cut to
-X's 15 characters) and "multi-homoglyph" (two or three look-alike letters at once: rn/nn/rr for
-m, vv, cl, ri, c/e, 1/i/l, 0)):
-  palisade  medians 0.21 s, 0.21 s, 0.21 s   planted found 968/968   candidates reported 1335
-  rapidfuzz medians 1.66 s, 1.67 s, 1.68 s   (cdist alone 1.46 s, 1.47 s, 1.47 s)
-                                             planted found 807/968   candidates reported 8811
-  speed-up 8.0x, 8.0x, 8.2x end to end; 7.0x, 7.0x, 7.2x against cdist alone.
-  The build before, in the same series: 5.8x, 8.0x, 6.9x (palisade 0.31 s, 0.20 s, 0.24 s); the
-  new build alone a few minutes earlier (load 0.6-0.9): 6.5x, 6.7x, 7.2x (palisade 0.26 s,
-  0.25 s, 0.24 s). RapidFuzz misses 83 of 95 truncated and 63 of 78 multi-homoglyph
-  look-alikes; palisade misses none. The 10x target of issue 13 is NOT met.
-  Instructions (callgrind, first 100,000 rows, `palisade impersonation`, set-up subtracted):
-  5,811 a row before 2026-11-30's work, 3,930 after its first round, 3,457 after its second.
-  History: 5.8-7.0x earlier on 2026-11-30 (load average 2.4-3.1, after the first round);
-  4.0-4.3x before it (load average 11-20); 5.3-6.5x on 2026-11-23 (quieter machine, before
-  the cut, one-shape and cross-platform relations); 2.0x before the prefilter.
+MEASURED (2026-11-30 10:35 UTC, `--runs 9`, seed 7, release build, the shared 2-core machine at a
+load average of 1.3-1.4, so wall-clock figures are noisy; 968 planted look-alikes of ten kinds,
+including "truncated" (a letter doubled or Real, The, Official added, then cut to X's 15
+characters) and "multi-homoglyph" (two or three look-alike letters at once: rn/nn/rr for m, vv,
+cl, ri, c/e, 1/i/l, 0)):
+  palisade  median 0.15 s (runs 0.13-0.20 s)   planted found 968/968   candidates reported 1335
+  rapidfuzz median 1.68 s (cdist alone 1.46 s)  planted found 807/968   candidates reported 8811
+  speed-up 11.5x end to end, 10.0x against cdist alone (two series of 5 runs an hour earlier:
+  10.7x and 11.2x). RapidFuzz misses 83 of 95 truncated and 63 of 78 multi-homoglyph
+  look-alikes; palisade misses none.
+  Instructions (callgrind, first 100,000 rows, one thread, `palisade impersonation`, set-up
+  subtracted): 5,811 a row before 2026-11-30's work, 3,930 after its first round, 3,455 after
+  its second, 2,861 after its third. Generated rows repeat (the word combinations), as lists
+  gathered from several searches do; palisade scores a repeated row once per thread, which is
+  most of the third round's gain (0.18 s -> 0.15 s).
+  History: 8.0-8.2x after the second round (load 1.2-1.3); 5.8-7.0x after the first (load
+  2.4-3.1); 4.0-4.3x before it (load average 11-20); 5.3-6.5x on 2026-11-23 (quieter machine,
+  before the cut, one-shape and cross-platform relations); 2.0x before the prefilter.
 """
 import argparse, csv, json, os, random, shutil, statistics, subprocess, sys, tempfile, time
 
