@@ -137,8 +137,8 @@ fn load_with(files: &InputFiles, checks: bool) -> crate::Result<Loaded> {
     })
 }
 
-/// `policy.severity_overrides` may only name checks that exist.
-/// Every `policy.severity_overrides` key must name a check (`is_check`), all reported at once.
+/// `policy.severity_overrides` may only name checks that exist (`is_check`); every key that
+/// does not is reported at once.
 pub fn check_overrides(inv: &Inventory, is_check: impl Fn(&str) -> bool) -> crate::Result<()> {
     let mut diags = Vec::new();
     for id in inv.policy.severity_overrides.keys() {

@@ -156,22 +156,33 @@ impl Scratch {
 /// scan. Lists gathered from several searches repeat accounts, and scoring a repeat gives the
 /// very suspects already found, which [`Search::merge`] would keep unchanged: so a repeat is
 /// skipped. Only rows past the prefilter are remembered (a few in a thousand), up to
-/// [`Repeats::MAX`]; past that, rows are simply scored again.
+/// [`Repeats::MAX`] rows and [`Repeats::MAX_BYTES`] of their text (long bios must not fill
+/// memory); past that, rows are simply scored again.
 #[derive(Default)]
 struct Repeats {
     seen: HashSet<Box<[u8]>>,
+    /// Bytes of the keys in `seen`.
+    bytes: usize,
     key: Vec<u8>,
 }
 
 impl Repeats {
     const MAX: usize = 1 << 16;
+    const MAX_BYTES: usize = 16 << 20;
 
     /// Whether `c` is new to this thread (and remembered from now on, while there is room).
     fn first_time(&mut self, c: CandidateRef<'_>) -> bool {
         self.key.clear();
-        self.key.extend_from_slice(c.platform.as_str().as_bytes());
         // Length-prefixed: no choice of separator byte could be missing from every field.
-        for field in [Some(c.handle), c.display_name, c.bio, c.url, Some(c.source)] {
+        let fields = [
+            Some(c.platform.as_str()),
+            Some(c.handle),
+            c.display_name,
+            c.bio,
+            c.url,
+            Some(c.source),
+        ];
+        for field in fields {
             match field {
                 Some(f) => {
                     self.key.extend_from_slice(&(f.len() as u64).to_le_bytes());
@@ -183,7 +194,8 @@ impl Repeats {
         if self.seen.contains(self.key.as_slice()) {
             return false;
         }
-        if self.seen.len() < Self::MAX {
+        if self.seen.len() < Self::MAX && self.bytes + self.key.len() <= Self::MAX_BYTES {
+            self.bytes += self.key.len();
             self.seen.insert(self.key.as_slice().into());
         }
         true
@@ -516,6 +528,76 @@ fn host_of(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeat_is_one_whose_every_read_field_is_equal() {
+        let mut r = Repeats::default();
+        let c = CandidateRef {
+            platform: Platform::X,
+            handle: "WestmerePo1ice",
+            display_name: None,
+            bio: None,
+            url: None,
+            source: "c.csv",
+        };
+        assert!(r.first_time(c));
+        assert!(!r.first_time(c));
+        // Any field the search reads makes another candidate, and so does an empty one
+        // against an absent one.
+        for other in [
+            CandidateRef {
+                platform: Platform::Tiktok,
+                ..c
+            },
+            CandidateRef {
+                handle: "westmerepo1ice",
+                ..c
+            },
+            CandidateRef {
+                display_name: Some("Westmere Police"),
+                ..c
+            },
+            CandidateRef { bio: Some(""), ..c },
+            CandidateRef {
+                url: Some("https://westmere.police.uk"),
+                ..c
+            },
+            CandidateRef {
+                source: "d.csv",
+                ..c
+            },
+        ] {
+            assert!(r.first_time(other), "{other:?}");
+            assert!(!r.first_time(other), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn repeats_stop_being_remembered_at_their_byte_cap() {
+        let mut r = Repeats::default();
+        let bio = "b".repeat(1 << 20);
+        let c = |handle| CandidateRef {
+            platform: Platform::X,
+            handle,
+            display_name: None,
+            bio: Some(&bio),
+            url: None,
+            source: "c.csv",
+        };
+        let handles: Vec<String> = (0..20).map(|i| format!("h{i}")).collect();
+        for h in &handles {
+            assert!(r.first_time(c(h)));
+        }
+        assert!(r.bytes <= Repeats::MAX_BYTES);
+        assert!(
+            !r.first_time(c(&handles[0])),
+            "remembered while there was room"
+        );
+        assert!(
+            r.first_time(c(&handles[19])),
+            "past the cap: scored again, never skipped"
+        );
+    }
 
     #[test]
     fn host_is_extracted() {
