@@ -5,10 +5,9 @@
 
 use std::sync::Arc;
 
-use reqwest::Url;
 use serde_json::Value;
 
-use super::http::{host_key, FetchError, Fetched, Http, Options};
+use super::http::{Api, FetchError, Fetched, Http};
 
 /// `getProfiles` accepts at most 25 actors.
 pub const BATCH: usize = 25;
@@ -56,53 +55,34 @@ impl From<&Fetched> for Meta {
 
 #[derive(Clone)]
 pub struct Bluesky {
-    http: Arc<Http>,
-    base: Url,
-    host: String,
-    opts: Options,
+    api: Api,
 }
 
 impl Bluesky {
     pub fn new(http: Arc<Http>, base: &str) -> Result<Self, FetchError> {
-        let base = Url::parse(base.trim_end_matches('/'))
-            .map_err(|_| FetchError::malformed(base, "PALISADE_BLUESKY_API is not a URL"))?;
-        let host = host_key(&base);
         Ok(Bluesky {
-            http,
-            base,
-            host,
-            opts: Options::default(),
+            api: Api::new(http, base, "PALISADE_BLUESKY_API is not a URL")?,
         })
     }
 
     /// The same client for nice-to-have look-ups (look-alike probes, searches by handle): they
     /// give way to the essential ones when the host's request budget runs low.
     pub fn optional(&self) -> Self {
-        let mut c = self.clone();
-        c.opts.optional = true;
-        c
+        Bluesky {
+            api: self.api.optional(),
+        }
     }
 
     pub fn host(&self) -> &str {
-        &self.host
+        self.api.host()
     }
 
     async fn get(&self, url: &str) -> Result<Fetched, FetchError> {
-        self.http.get_with(url, &self.opts).await
+        self.api.get(url).await
     }
 
     fn endpoint(&self, method: &str, params: &[(&str, &str)]) -> String {
-        let mut url = self.base.clone();
-        let path = format!("{}/xrpc/{method}", url.path().trim_end_matches('/'));
-        url.set_path(&path);
-        {
-            let mut q = url.query_pairs_mut();
-            q.clear();
-            for (k, v) in params {
-                q.append_pair(k, v);
-            }
-        }
-        url.to_string()
+        self.api.url(&format!("/xrpc/{method}"), params)
     }
 
     pub async fn get_profile(&self, actor: &str) -> Result<(Lookup, Meta), FetchError> {
@@ -113,7 +93,7 @@ impl Bluesky {
         if fetched.status == 404 {
             return Ok((Lookup::NotFound, meta));
         }
-        let json = fetched.json(&self.host)?;
+        let json = fetched.json(self.api.host())?;
         if !fetched.ok() {
             let error = json.get("error").and_then(Value::as_str).unwrap_or("");
             let lookup = match error {
@@ -141,7 +121,7 @@ impl Bluesky {
             .get(&self.endpoint("app.bsky.actor.getProfiles", &params))
             .await?;
         let meta = Meta::from(&fetched);
-        let json = fetched.json(&self.host)?;
+        let json = fetched.json(self.api.host())?;
         self.refused(fetched.ok(), &json, "getProfiles")?;
         Ok((self.profiles(&json, "profiles")?, meta))
     }
@@ -151,7 +131,7 @@ impl Bluesky {
             .get(&self.endpoint("app.bsky.actor.searchActors", &[("q", q), ("limit", "25")]))
             .await?;
         let meta = Meta::from(&fetched);
-        let json = fetched.json(&self.host)?;
+        let json = fetched.json(self.api.host())?;
         self.refused(fetched.ok(), &json, "searchActors")?;
         Ok((self.profiles(&json, "actors")?, meta))
     }
@@ -166,14 +146,14 @@ impl Bluesky {
             .and_then(Value::as_str)
             .unwrap_or("bad request");
         Err(FetchError::malformed(
-            &self.host,
+            self.api.host(),
             format!("{op} refused: {message}"),
         ))
     }
 
     fn profiles(&self, json: &Value, key: &str) -> Result<Vec<Profile>, FetchError> {
         let list = json.get(key).and_then(Value::as_array).ok_or_else(|| {
-            FetchError::malformed(&self.host, format!("no `{key}` array in the answer"))
+            FetchError::malformed(self.api.host(), format!("no `{key}` array in the answer"))
         })?;
         list.iter().map(|p| self.profile(p)).collect()
     }
@@ -182,7 +162,7 @@ impl Bluesky {
         let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
         let (Some(did), Some(handle)) = (text("did"), text("handle")) else {
             return Err(FetchError::malformed(
-                &self.host,
+                self.api.host(),
                 "a profile without `did` or `handle`",
             ));
         };

@@ -239,6 +239,62 @@ pub fn host_key(url: &Url) -> String {
     }
 }
 
+/// One JSON API on one host, as each platform's client reads it: the shared client, the base
+/// URL, the host's name (its key for limits and in messages) and how requests depart from the
+/// defaults.
+#[derive(Clone)]
+pub struct Api {
+    http: Arc<Http>,
+    base: Url,
+    host: String,
+    opts: Options,
+}
+
+impl Api {
+    /// `not_a_url` is the message when `base` is not a URL (it names the setting).
+    pub fn new(http: Arc<Http>, base: &str, not_a_url: &str) -> Result<Api, FetchError> {
+        let parsed = Url::parse(base.trim_end_matches('/'))
+            .map_err(|_| FetchError::malformed(base, not_a_url))?;
+        Ok(Api {
+            http,
+            host: host_key(&parsed),
+            base: parsed,
+            opts: Options::default(),
+        })
+    }
+
+    /// The same API for nice-to-have look-ups (look-alike probes, searches by handle): they
+    /// give way to the essential ones when the host's request budget runs low.
+    pub fn optional(&self) -> Api {
+        let mut api = self.clone();
+        api.opts.optional = true;
+        api
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub async fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        self.http.get_with(url, &self.opts).await
+    }
+
+    /// `path` after the base URL's own path, with `params` as the whole query.
+    pub fn url(&self, path: &str, params: &[(&str, &str)]) -> String {
+        let mut url = self.base.clone();
+        let full = format!("{}{path}", url.path().trim_end_matches('/'));
+        url.set_path(&full);
+        {
+            let mut q = url.query_pairs_mut();
+            q.clear();
+            for (k, v) in params {
+                q.append_pair(k, v);
+            }
+        }
+        url.to_string()
+    }
+}
+
 /// Outcome of one attempt, before the retry policy judges it.
 enum Attempt {
     Answer {
@@ -745,5 +801,37 @@ fn observe(host: &Host, headers: Option<&HeaderMap>, status: u16) {
         b.remaining = 0;
         b.reset_at = now + wait;
         b.server_asked = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http() -> Arc<Http> {
+        Arc::new(Http::new(HttpConfig::default(), None).expect("client"))
+    }
+
+    #[test]
+    fn an_api_url_keeps_the_base_path_and_only_the_given_query() {
+        let api = Api::new(http(), "http://127.0.0.1:9/prefix/?stale=1", "bad").expect("a URL");
+        assert_eq!(api.host(), "127.0.0.1:9");
+        assert_eq!(
+            api.url("/xrpc/app.bsky.actor.getProfile", &[("actor", "a b&c")]),
+            "http://127.0.0.1:9/prefix/xrpc/app.bsky.actor.getProfile?actor=a+b%26c"
+        );
+        assert!(api.optional().opts.optional);
+        assert!(!api.opts.optional, "the original stays essential");
+    }
+
+    #[test]
+    fn a_base_that_is_not_a_url_names_the_setting() {
+        let err = Api::new(http(), "not a url", "PALISADE_BLUESKY_API is not a URL")
+            .err()
+            .expect("refused");
+        assert_eq!(
+            err.to_string(),
+            "not a url: malformed response: PALISADE_BLUESKY_API is not a URL"
+        );
     }
 }

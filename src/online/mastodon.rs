@@ -8,7 +8,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::bluesky::Meta;
-use super::http::{host_key, FetchError, Fetched, Http, Options};
+use super::http::{Api, FetchError, Fetched, Http};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -69,53 +69,34 @@ fn hrefs(html: &str) -> Vec<String> {
 
 #[derive(Clone)]
 pub struct Mastodon {
-    http: Arc<Http>,
-    base: Url,
-    host: String,
-    opts: Options,
+    api: Api,
 }
 
 impl Mastodon {
     pub fn new(http: Arc<Http>, base: &str) -> Result<Self, FetchError> {
-        let base = Url::parse(base.trim_end_matches('/'))
-            .map_err(|_| FetchError::malformed(base, "the Mastodon API base is not a URL"))?;
-        let host = host_key(&base);
         Ok(Mastodon {
-            http,
-            base,
-            host,
-            opts: Options::default(),
+            api: Api::new(http, base, "the Mastodon API base is not a URL")?,
         })
     }
 
     /// The same client for nice-to-have look-ups (look-alike probes, searches by handle): they
     /// give way to the essential ones when the host's request budget runs low.
     pub fn optional(&self) -> Self {
-        let mut c = self.clone();
-        c.opts.optional = true;
-        c
+        Mastodon {
+            api: self.api.optional(),
+        }
     }
 
     pub fn host(&self) -> &str {
-        &self.host
+        self.api.host()
     }
 
     async fn get(&self, url: &str) -> Result<Fetched, FetchError> {
-        self.http.get_with(url, &self.opts).await
+        self.api.get(url).await
     }
 
     fn endpoint(&self, path: &str, params: &[(&str, &str)]) -> String {
-        let mut url = self.base.clone();
-        let full = format!("{}{path}", url.path().trim_end_matches('/'));
-        url.set_path(&full);
-        {
-            let mut q = url.query_pairs_mut();
-            q.clear();
-            for (k, v) in params {
-                q.append_pair(k, v);
-            }
-        }
-        url.to_string()
+        self.api.url(path, params)
     }
 
     /// `None` when the instance says there is no such account.
@@ -127,14 +108,14 @@ impl Mastodon {
         if matches!(fetched.status, 404 | 410) {
             return Ok((None, meta));
         }
-        let json = fetched.json(&self.host)?;
+        let json = fetched.json(self.api.host())?;
         if !fetched.ok() {
             let message = json
                 .get("error")
                 .and_then(Value::as_str)
                 .unwrap_or("bad request");
             return Err(FetchError::malformed(
-                &self.host,
+                self.api.host(),
                 format!("lookup refused: {message}"),
             ));
         }
@@ -155,14 +136,14 @@ impl Mastodon {
             ))
             .await?;
         let meta = Meta::from(&fetched);
-        let json = fetched.json(&self.host)?;
+        let json = fetched.json(self.api.host())?;
         if !fetched.ok() {
             let message = json
                 .get("error")
                 .and_then(Value::as_str)
                 .unwrap_or("bad request");
             return Err(FetchError::malformed(
-                &self.host,
+                self.api.host(),
                 format!("search refused: {message}"),
             ));
         }
@@ -170,7 +151,7 @@ impl Mastodon {
             .get("accounts")
             .and_then(Value::as_array)
             .ok_or_else(|| {
-                FetchError::malformed(&self.host, "no `accounts` array in the answer")
+                FetchError::malformed(self.api.host(), "no `accounts` array in the answer")
             })?;
         let accounts = list
             .iter()
@@ -190,7 +171,7 @@ impl Mastodon {
             text(a, "acct"),
         ) else {
             return Err(FetchError::malformed(
-                &self.host,
+                self.api.host(),
                 "an account without `id` or `acct`",
             ));
         };
