@@ -9,32 +9,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use palisade::impersonation::{CandidateRef, Search};
-use palisade::model::{Account, AccountStatus, Inventory, Loc, Platform, Security};
+use palisade::model::{Account, Inventory, Platform};
 
 fn official(i: usize, platform: Platform, handle: &str, display: Option<String>) -> Account {
     Account {
-        id: format!("official-{i:04}"),
-        platform,
-        handle: handle.to_string(),
         display_name: display,
-        url: None,
-        owner: None,
-        team: None,
-        purpose: None,
-        status: AccountStatus::Active,
-        created_on: None,
-        last_post_on: None,
-        last_access_review_on: None,
-        listed_on_website: None,
-        verification: None,
-        security: Security::default(),
-        access: vec![],
-        third_party_apps: vec![],
-        sessions: vec![],
-        attestation: None,
-        verification_badge: None,
-        recovery: None,
-        loc: Loc::default(),
+        ..Account::new(&format!("official-{i:04}"), platform, handle)
     }
 }
 

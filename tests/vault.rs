@@ -39,31 +39,12 @@ fn data(name: &str) -> PathBuf {
 
 fn account(id: &str, platform: Platform, handle: &str) -> Account {
     Account {
-        id: id.into(),
-        platform,
-        handle: handle.into(),
         display_name: Some("Westmere Police".into()),
-        url: None,
-        owner: None,
-        team: None,
-        purpose: None,
-        status: AccountStatus::Active,
-        created_on: None,
-        last_post_on: None,
-        last_access_review_on: None,
-        listed_on_website: None,
-        verification: None,
         security: Security {
             password_storage: Some(PasswordStorage::Vault),
             ..Default::default()
         },
-        access: vec![],
-        third_party_apps: vec![],
-        sessions: vec![],
-        attestation: None,
-        verification_badge: None,
-        recovery: None,
-        loc: Loc::default(),
+        ..Account::new(id, platform, handle)
     }
 }
 

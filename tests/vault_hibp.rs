@@ -17,32 +17,12 @@ const KEY: &str = "planted-hibp-key-123";
 
 fn account(id: &str, login: Option<&str>, recovery: Option<&str>) -> Account {
     Account {
-        id: id.into(),
-        platform: Platform::X,
-        handle: "WestmerePolice".into(),
-        display_name: None,
-        url: None,
-        owner: None,
-        team: None,
-        purpose: None,
-        status: AccountStatus::Active,
-        created_on: None,
-        last_post_on: None,
-        last_access_review_on: None,
-        listed_on_website: None,
-        verification: None,
         security: Security {
             login_email: login.map(String::from),
             recovery_email: recovery.map(String::from),
             ..Default::default()
         },
-        access: vec![],
-        third_party_apps: vec![],
-        sessions: vec![],
-        attestation: None,
-        verification_badge: None,
-        recovery: None,
-        loc: Loc::default(),
+        ..Account::new(id, Platform::X, "WestmerePolice")
     }
 }
 

@@ -127,6 +127,37 @@ pub struct Account {
     pub loc: Loc,
 }
 
+impl Account {
+    /// An active account with nothing else known: what a test or an example starts from,
+    /// setting the fields it cares about with `..Account::new(..)`.
+    pub fn new(id: &str, platform: Platform, handle: &str) -> Account {
+        Account {
+            id: id.to_string(),
+            platform,
+            handle: handle.to_string(),
+            display_name: None,
+            url: None,
+            owner: None,
+            team: None,
+            purpose: None,
+            status: AccountStatus::Active,
+            created_on: None,
+            last_post_on: None,
+            last_access_review_on: None,
+            listed_on_website: None,
+            verification: None,
+            security: Security::default(),
+            access: Vec::new(),
+            third_party_apps: Vec::new(),
+            sessions: Vec::new(),
+            attestation: None,
+            verification_badge: None,
+            recovery: None,
+            loc: Loc::default(),
+        }
+    }
+}
+
 /// Can the account be recovered after a takeover (REC-01..03)?
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Recovery {

@@ -6,28 +6,8 @@ use palisade::model::*;
 
 pub fn account(id: &str, platform: Platform, handle: &str, display: Option<&str>) -> Account {
     Account {
-        id: id.to_string(),
-        platform,
-        handle: handle.to_string(),
         display_name: display.map(str::to_string),
-        url: None,
-        owner: None,
-        team: None,
-        purpose: None,
-        status: AccountStatus::Active,
-        created_on: None,
-        last_post_on: None,
-        last_access_review_on: None,
-        listed_on_website: None,
-        verification: None,
-        security: Security::default(),
-        access: vec![],
-        third_party_apps: vec![],
-        sessions: vec![],
-        attestation: None,
-        verification_badge: None,
-        recovery: None,
-        loc: Loc::default(),
+        ..Account::new(id, platform, handle)
     }
 }
 

@@ -14,9 +14,7 @@ use axum::http::{header, HeaderValue, Response, Uri};
 use axum::Router;
 use serde_json::{json, Value};
 
-use palisade::model::{
-    Account, AccountStatus, Inventory, Organisation, Platform, Security, Verification,
-};
+use palisade::model::{Account, Inventory, Organisation, Platform, Verification};
 use palisade::online::{HttpConfig, OnlineConfig};
 
 #[derive(Clone, Debug)]
@@ -478,28 +476,9 @@ pub fn account(
     verification: Option<Verification>,
 ) -> Account {
     Account {
-        id: id.to_string(),
-        platform,
-        handle: handle.to_string(),
         display_name: name.map(str::to_string),
-        url: None,
-        owner: None,
-        team: None,
-        purpose: None,
-        status: AccountStatus::Active,
-        created_on: None,
-        last_post_on: None,
-        last_access_review_on: None,
-        listed_on_website: None,
         verification,
-        security: Security::default(),
-        access: vec![],
-        third_party_apps: vec![],
-        sessions: vec![],
-        attestation: None,
-        verification_badge: None,
-        recovery: None,
-        loc: Default::default(),
+        ..Account::new(id, platform, handle)
     }
 }
 
