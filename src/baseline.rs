@@ -247,8 +247,7 @@ fn score(s: Option<f64>) -> String {
     s.map(|v| format!("{v:.1}")).unwrap_or_else(|| "n/a".into())
 }
 
-/// Plain text for a terminal.
-/// The diff for a terminal; values from the results files are shown with their control
+/// The diff as plain text for a terminal; values from the results files are shown with their control
 /// characters as escapes.
 pub fn render_text(d: &Diff) -> String {
     use crate::render::for_terminal;
