@@ -472,13 +472,12 @@ impl EditFilter {
         } else {
             (&self.near, MAX_EDITS)
         };
-        let words = self.words;
-        // Where each place's row of bits starts, for the name's character there.
-        let rows = &mut buf.rows;
-        rows.clear();
-        rows.extend(name.iter().enumerate().map(|(i, b)| {
-            (i * self.classes + usize::from(self.class[usize::from(b & 0x7f)])) * words
-        }));
+        let rows = Rows {
+            name,
+            class: &self.class,
+            stride: self.classes * self.words,
+            words: self.words,
+        };
         // Words in pairs: one pass over the places serves both, with half the loop's overhead,
         // and the two bit planes side by side fit one vector register.
         let mut k = 0;
@@ -487,17 +486,17 @@ impl EditFilter {
             let left: [u64; 2] = match in_reach.get(k..k + 2) {
                 Some(&[a, b]) => {
                     if misses < 2 {
-                        survivors::<2, 1>(near, rows, w, [a, b])
+                        survivors::<2, 1>(near, &rows, w, [a, b])
                     } else {
-                        survivors::<2, 2>(near, rows, w, [a, b])
+                        survivors::<2, 2>(near, &rows, w, [a, b])
                     }
                 }
                 _ => {
                     let reach = [in_reach.get(k).copied().unwrap_or(0)];
                     let [a] = if misses < 2 {
-                        survivors::<1, 1>(near, rows, w, reach)
+                        survivors::<1, 1>(near, &rows, w, reach)
                     } else {
-                        survivors::<1, 2>(near, rows, w, reach)
+                        survivors::<1, 2>(near, &rows, w, reach)
                     };
                     [a, 0]
                 }
@@ -521,19 +520,38 @@ impl EditFilter {
     }
 }
 
-/// The forms of words `w..w + N` among `reach` that miss at most `MISSES` of the places whose
-/// rows of `near` start at `rows` (a row out of the table counts as no miss: it can only keep a
-/// form).
+/// Where the row of bits of each place of a name starts in the edit filter's tables: worked
+/// out as the count reaches the place, since most counts stop after a handful of places.
+struct Rows<'a> {
+    name: &'a [u8],
+    /// Byte class of each ASCII byte.
+    class: &'a [u8],
+    /// Words of one place's rows (one per class).
+    stride: usize,
+    words: usize,
+}
+
+impl Rows<'_> {
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.name.iter().enumerate().map(move |(i, b)| {
+            let class = self.class.get(usize::from(b & 0x7f)).copied().unwrap_or(0);
+            i * self.stride + usize::from(class) * self.words
+        })
+    }
+}
+
+/// The forms of words `w..w + N` among `reach` that miss at most `MISSES` of the places of
+/// `rows` (a row out of the table counts as no miss: it can only keep a form).
 fn survivors<const N: usize, const MISSES: usize>(
     near: &[u64],
-    rows: &[usize],
+    rows: &Rows<'_>,
     w: usize,
     reach: [u64; N],
 ) -> [u64; N] {
     // Forms with at least one, two, three missed places.
     let (mut one, mut two, mut three) = ([0u64; N], [0u64; N], [0u64; N]);
     let mut alive = reach;
-    for row in rows {
+    for row in rows.iter() {
         let bits: [u64; N] = match near.get(row + w..row + w + N) {
             Some(b) => std::array::from_fn(|j| b[j]),
             None => std::array::from_fn(|j| near.get(row + w + j).copied().unwrap_or(u64::MAX)),
@@ -557,8 +575,6 @@ fn survivors<const N: usize, const MISSES: usize>(
 /// Working space of [`EditFilter::near`].
 #[derive(Default)]
 struct EditBuffers {
-    /// Where each place's row of the edit filter's table starts.
-    rows: Vec<usize>,
     /// The edit-distance table of [`within_edits`].
     table: Vec<u16>,
 }
