@@ -12,21 +12,28 @@ and counts how many planted look-alikes each finds.
 Usage: python3 benches/impersonation_vs_rapidfuzz.py [--runs 3] [--candidates 1000000] [--warmup 1]
 (build first: cargo build --release --example impersonation_scan)
 
-MEASURED (2026-11-30 10:35 UTC, `--runs 9`, seed 7, release build, the shared 2-core machine at a
-load average of 1.3-1.4, so wall-clock figures are noisy; 968 planted look-alikes of ten kinds,
+MEASURED (2026-11-30, `--runs 9`, seed 7, release build, the shared 2-core machine at a load
+average of 1.0-1.4, so wall-clock figures are noisy; 968 planted look-alikes of ten kinds,
 including "truncated" (a letter doubled or Real, The, Official added, then cut to X's 15
 characters) and "multi-homoglyph" (two or three look-alike letters at once: rn/nn/rr for m, vv,
 cl, ri, c/e, 1/i/l, 0)):
-  palisade  median 0.15 s (runs 0.13-0.20 s)   planted found 968/968   candidates reported 1335
-  rapidfuzz median 1.68 s (cdist alone 1.46 s)  planted found 807/968   candidates reported 8811
-  speed-up 11.5x end to end, 10.0x against cdist alone (two series of 5 runs an hour earlier:
-  10.7x and 11.2x). RapidFuzz misses 83 of 95 truncated and 63 of 78 multi-homoglyph
-  look-alikes; palisade misses none.
+  palisade  planted found 968/968   candidates reported 1335
+  rapidfuzz planted found 807/968   candidates reported 8811 (misses 83 of 95 truncated and
+            63 of 78 multi-homoglyph look-alikes; palisade misses none)
+  medians, palisade / rapidfuzz (cdist alone) / speed-up end to end:
+    10:35  0.15 s / 1.68 s (1.46 s) / 11.5x
+    11:01  0.17 s / 1.68 s (1.47 s) /  9.8x
+    11:03  0.17 s / 1.74 s (1.53 s) / 10.1x   (first with --warmup 1)
+    11:07  0.15 s / 1.65 s (1.43 s) / 10.7x
+    11:07  0.15 s / 1.68 s (1.45 s) / 11.0x
+    11:08  0.15 s / 1.66 s (1.45 s) / 11.4x
+  and, with --runs 5 before 10:35, 10.7x and 11.2x. Within a series palisade's runs range
+  from 0.13 s to 0.21 s; launched on its own from Python the same command takes 0.13 s.
   Instructions (callgrind, first 100,000 rows, one thread, `palisade impersonation`, set-up
   subtracted): 5,811 a row before 2026-11-30's work, 3,930 after its first round, 3,455 after
-  its second, 2,861 after its third. Generated rows repeat (the word combinations), as lists
+  its second, 2,697 after its third. Generated rows repeat (the word combinations), as lists
   gathered from several searches do; palisade scores a repeated row once per thread, which is
-  most of the third round's gain (0.18 s -> 0.15 s).
+  most of the third round's wall-clock gain (0.18 s -> 0.15 s).
   History: 8.0-8.2x after the second round (load 1.2-1.3); 5.8-7.0x after the first (load
   2.4-3.1); 4.0-4.3x before it (load average 11-20); 5.3-6.5x on 2026-11-23 (quieter machine,
   before the cut, one-shape and cross-platform relations); 2.0x before the prefilter.
