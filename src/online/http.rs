@@ -92,6 +92,9 @@ pub enum FailKind {
     BadUrl(String),
     #[error("malformed response: {0}")]
     Malformed(String),
+    /// A setting (an API base URL) that cannot be used: nothing was sent.
+    #[error("{0}")]
+    BadSetting(String),
     #[error("the server asked to wait {0} s, longer than allowed")]
     WaitTooLong(u64),
     /// An optional request met a budget kept for the essential ones: it was never sent.
@@ -253,8 +256,11 @@ pub struct Api {
 impl Api {
     /// `not_a_url` is the message when `base` is not a URL (it names the setting).
     pub fn new(http: Arc<Http>, base: &str, not_a_url: &str) -> Result<Api, FetchError> {
-        let parsed = Url::parse(base.trim_end_matches('/'))
-            .map_err(|_| FetchError::malformed(base, not_a_url))?;
+        let parsed = Url::parse(base.trim_end_matches('/')).map_err(|_| FetchError {
+            host: base.to_string(),
+            kind: FailKind::BadSetting(not_a_url.to_string()),
+            attempts: 0,
+        })?;
         Ok(Api {
             http,
             host: host_key(&parsed),
@@ -831,7 +837,7 @@ mod tests {
             .expect("refused");
         assert_eq!(
             err.to_string(),
-            "not a url: malformed response: PALISADE_BLUESKY_API is not a URL"
+            "not a url: PALISADE_BLUESKY_API is not a URL"
         );
     }
 }
