@@ -147,6 +147,21 @@ fn push_lookalike(out: &mut String, c: char) {
 /// Remove the platform's own suffix: `.bsky.social` or a domain ending on Bluesky, the
 /// `@instance` part on Mastodon. Returns the remaining name and what was removed.
 pub fn strip_platform_suffix(handle: &str, platform: Platform) -> (&str, Option<String>) {
+    let name = platform_name(handle, platform);
+    let rest = handle.get(name.len()..).unwrap_or_default();
+    let suffix = match platform {
+        _ if rest.is_empty() => None,
+        // As listed in DOMAIN_SUFFIXES (lower case), whatever case the handle wrote it in.
+        Platform::Bluesky => Some(rest.to_ascii_lowercase()),
+        _ => Some(rest.to_string()),
+    };
+    (name, suffix)
+}
+
+/// The name [`strip_platform_suffix`] leaves, a prefix of `handle`, without building the
+/// suffix: the prefilter asks it of every row.
+#[inline]
+pub fn platform_name(handle: &str, platform: Platform) -> &str {
     match platform {
         Platform::Bluesky => {
             let lower_end = |suffix: &str| {
@@ -154,19 +169,16 @@ pub fn strip_platform_suffix(handle: &str, platform: Platform) -> (&str, Option<
                     && handle.is_char_boundary(handle.len() - suffix.len())
                     && handle[handle.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
             };
-            for suffix in DOMAIN_SUFFIXES {
-                if lower_end(suffix) {
-                    let rest = &handle[..handle.len() - suffix.len()];
-                    return (rest, Some((*suffix).to_string()));
-                }
+            match DOMAIN_SUFFIXES.iter().find(|s| lower_end(s)) {
+                Some(suffix) => &handle[..handle.len() - suffix.len()],
+                None => handle,
             }
-            (handle, None)
         }
         Platform::Mastodon => match handle.split_once('@') {
-            Some((user, instance)) if !user.is_empty() => (user, Some(format!("@{instance}"))),
-            _ => (handle, None),
+            Some((user, _)) if !user.is_empty() => user,
+            _ => handle,
         },
-        _ => (handle, None),
+        _ => handle,
     }
 }
 
@@ -700,6 +712,39 @@ mod tests {
         let m = handle_forms("@WestmerePolice@mastodon.social", Platform::Mastodon);
         assert_eq!(m.bare, bare("WestmerePolice"));
         assert_eq!(m.suffix.as_deref(), Some("@mastodon.social"));
+    }
+
+    #[test]
+    fn platform_suffixes_split_off() {
+        for (handle, platform, name, suffix) in [
+            (
+                "Westmere.BSKY.Social",
+                Platform::Bluesky,
+                "Westmere",
+                Some(".bsky.social"),
+            ),
+            (
+                "westmere.co.uk",
+                Platform::Bluesky,
+                "westmere",
+                Some(".co.uk"),
+            ),
+            ("westmere", Platform::Bluesky, "westmere", None),
+            (".bsky.social", Platform::Bluesky, ".bsky", Some(".social")),
+            (
+                "wm@mastodon.social",
+                Platform::Mastodon,
+                "wm",
+                Some("@mastodon.social"),
+            ),
+            ("wm@a@b", Platform::Mastodon, "wm", Some("@a@b")),
+            ("@instance", Platform::Mastodon, "@instance", None),
+            ("wm.bsky.social", Platform::X, "wm.bsky.social", None),
+        ] {
+            let got = strip_platform_suffix(handle, platform);
+            assert_eq!(got, (name, suffix.map(str::to_string)), "{handle}");
+            assert_eq!(platform_name(handle, platform), name, "{handle}");
+        }
     }
 
     #[test]

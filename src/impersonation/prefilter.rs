@@ -39,8 +39,8 @@ use aho_corasick::Anchored;
 use super::distance;
 use super::index::{char_mask, mix, PassThrough};
 use super::normalise::{
-    core_range, limited_len, plain, plain_core_range, plain_lead_range, skeleton,
-    strip_platform_suffix, trim_handle,
+    core_range, limited_len, plain, plain_core_range, plain_lead_range, platform_name, skeleton,
+    trim_handle,
 };
 use super::score::{min_kept, Side, MAX_CUT_EDITS, MAX_EDITS, MIN_CONTAINED};
 use super::shape;
@@ -647,7 +647,7 @@ impl Prefilter {
     ) -> bool {
         // As `handle_forms` takes it (which trims again: "@\t0" is "0" there).
         let raw = trim_handle(handle);
-        let (name, _) = strip_platform_suffix(raw, platform);
+        let name = platform_name(raw, platform);
         let p = self.platforms.iter().find(|(q, _)| *q == platform);
         // The folded name is the ASCII name in lower case.
         let cross = p.map_or(&self.cross_all, |(_, p)| &p.cross);
