@@ -27,11 +27,13 @@ cl, ri, c/e, 1/i/l, 0)):
     11:07  0.15 s / 1.65 s (1.43 s) / 10.7x
     11:07  0.15 s / 1.68 s (1.45 s) / 11.0x
     11:08  0.15 s / 1.66 s (1.45 s) / 11.4x
+    11:24  0.17 s / 1.70 s (1.50 s) /  9.7x
+    11:25  0.15 s / 1.75 s (1.53 s) / 11.6x
   and, with --runs 5 before 10:35, 10.7x and 11.2x. Within a series palisade's runs range
   from 0.13 s to 0.21 s; launched on its own from Python the same command takes 0.13 s.
   Instructions (callgrind, first 100,000 rows, one thread, `palisade impersonation`, set-up
   subtracted): 5,811 a row before 2026-11-30's work, 3,930 after its first round, 3,455 after
-  its second, 2,697 after its third. Generated rows repeat (the word combinations), as lists
+  its second, 2,596 after its third. Generated rows repeat (the word combinations), as lists
   gathered from several searches do; palisade scores a repeated row once per thread, which is
   most of the third round's wall-clock gain (0.18 s -> 0.15 s).
   History: 8.0-8.2x after the second round (load 1.2-1.3); 5.8-7.0x after the first (load
