@@ -200,10 +200,8 @@ fn step_call(id: u64) -> IdedExpr {
     }
 }
 
-/// `step() ? e : false`: the step is taken first, and its error cannot be absorbed the way
-/// `error && false` is.
-fn guarded(e: IdedExpr) -> IdedExpr {
-    let id = e.id;
+/// `step() ? then : otherwise`, with `id` for each node made.
+fn after_step(id: u64, then: IdedExpr, otherwise: CelExpr) -> IdedExpr {
     IdedExpr {
         id,
         expr: CelExpr::Call(CallExpr {
@@ -211,14 +209,25 @@ fn guarded(e: IdedExpr) -> IdedExpr {
             target: None,
             args: vec![
                 step_call(id),
-                e,
+                then,
                 IdedExpr {
                     id,
-                    expr: CelExpr::Literal(cel::common::ast::LiteralValue::Boolean(false.into())),
+                    expr: otherwise,
                 },
             ],
         }),
     }
+}
+
+/// `step() ? e : false`: the step is taken first, and its error cannot be absorbed the way
+/// `error && false` is.
+fn guarded(e: IdedExpr) -> IdedExpr {
+    let id = e.id;
+    after_step(
+        id,
+        e,
+        CelExpr::Literal(cel::common::ast::LiteralValue::Boolean(false.into())),
+    )
 }
 
 /// Makes every loop turn of every comprehension in `e` take a step. Where the `cel` crate
@@ -281,21 +290,7 @@ fn instrument(c: &mut ComprehensionExpr) {
     if in_place && appends(&c.loop_step) {
         // `@result + [x]` → `step() ? @result + [x] : @result`
         let step = std::mem::take(&mut c.loop_step);
-        c.loop_step = IdedExpr {
-            id,
-            expr: CelExpr::Call(CallExpr {
-                func_name: operators::CONDITIONAL.to_owned(),
-                target: None,
-                args: vec![
-                    step_call(id),
-                    step,
-                    IdedExpr {
-                        id,
-                        expr: CelExpr::Ident(accu.clone()),
-                    },
-                ],
-            }),
-        };
+        c.loop_step = after_step(id, step, CelExpr::Ident(accu.clone()));
         return;
     }
     if in_place {
