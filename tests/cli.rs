@@ -4,36 +4,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+mod cli_common;
 
-fn palisade() -> Command {
-    let mut c = Command::cargo_bin("palisade").expect("binary built");
-    // Colour and the `[env: …]` values in --help must not depend on the caller's shell.
-    for v in [
-        "NO_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "PALISADE_BLUESKY_API",
-        "PALISADE_MASTODON_API",
-        "PALISADE_PWNED_API",
-        "PALISADE_CACHE_DIR",
-    ] {
-        c.env_remove(v);
-    }
-    c.env("COLUMNS", "100");
-    c
-}
-
-fn stdout_of(args: &[&str]) -> (i32, String, String) {
-    let out = palisade().args(args).output().expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-const EXAMPLE: &str = "examples/westmere.yaml";
+use cli_common::{palisade, stdout_of, EXAMPLE};
 
 #[test]
 fn exit_1_when_findings_reach_fail_on() {

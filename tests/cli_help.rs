@@ -7,33 +7,16 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use clap::CommandFactory;
+
+mod cli_common;
+
+use cli_common::{outcome as run, palisade, EXAMPLE};
 
 #[path = "../examples/gen_inventory.rs"]
 mod gen;
 
-const EXAMPLE: &str = "examples/westmere.yaml";
 const ESC: &str = "\u{1b}[";
-
-/// The binary with none of the colour variables a developer's shell or a CI runner may set.
-fn palisade() -> Command {
-    let mut c = Command::cargo_bin("palisade").expect("binary built");
-    for v in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "CI"] {
-        c.env_remove(v);
-    }
-    c.env("COLUMNS", "100");
-    c
-}
-
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn clap_definition_is_consistent() {

@@ -7,15 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use assert_cmd::Command;
+mod cli_common;
 
-fn palisade() -> Command {
-    let mut c = Command::cargo_bin("palisade").expect("binary built");
-    c.env_remove("NO_COLOR")
-        .env_remove("PALISADE_VAULT_PASSWORD")
-        .env("COLUMNS", "100");
-    c
-}
+use cli_common::{palisade, stdout_of as run, EXAMPLE};
 
 /// The binary as a plain process, for tests that set its standard streams.
 fn raw() -> std::process::Command {
@@ -24,17 +18,7 @@ fn raw() -> std::process::Command {
     c
 }
 
-const EXAMPLE: &str = "examples/westmere.yaml";
 const RESULTS: &str = "tests/data/report/current.json";
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = palisade().args(args).output().expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
