@@ -20,6 +20,12 @@ fn raw() -> std::process::Command {
 
 const RESULTS: &str = "tests/data/report/current.json";
 
+/// A named pipe at `path`; the test fails (never skips) where `mkfifo` is missing.
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo is needed");
+}
+
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
         .expect("dir")
@@ -59,8 +65,7 @@ fn report_o_writes_into_a_fifo_without_replacing_it() {
     use std::os::unix::fs::FileTypeExt;
     let dir = tempfile::tempdir().expect("tmp");
     let fifo = dir.path().join("pipe");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo is needed");
+    mkfifo(&fifo);
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || fs::read(&fifo).expect("read fifo"))
@@ -660,8 +665,7 @@ fn dev_zero_as_any_input_is_refused_quickly() {
 fn an_endless_text_stream_stops_at_its_cap() {
     let dir = tempfile::tempdir().expect("tmp");
     let fifo = dir.path().join("policy.yaml");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo is needed");
+    mkfifo(&fifo);
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
